@@ -1,0 +1,75 @@
+package nn
+
+// ConvGeom describes one 2-D convolution window: kernel size, stride and zero
+// padding, applied to an H×W plane.
+type ConvGeom struct {
+	KH, KW           int
+	StrideH, StrideW int
+	PadH, PadW       int
+}
+
+// OutSize is the output plane size of a convolution over an h×w input.
+func (g ConvGeom) OutSize(h, w int) (oh, ow int) {
+	return (h+2*g.PadH-g.KH)/g.StrideH + 1, (w+2*g.PadW-g.KW)/g.StrideW + 1
+}
+
+// im2col unrolls one image x (c×h×w) into col, a (c·KH·KW)×(oh·ow) matrix, so
+// that a convolution becomes weight(cout × c·KH·KW) · col.
+func im2col(x []float32, c, h, w int, g ConvGeom, col []float32) {
+	oh, ow := g.OutSize(h, w)
+	idx := 0
+	for ci := 0; ci < c; ci++ {
+		plane := x[ci*h*w : (ci+1)*h*w]
+		for ky := 0; ky < g.KH; ky++ {
+			for kx := 0; kx < g.KW; kx++ {
+				for oy := 0; oy < oh; oy++ {
+					iy := oy*g.StrideH - g.PadH + ky
+					dst := col[idx : idx+ow]
+					idx += ow
+					if iy < 0 || iy >= h {
+						clear(dst)
+						continue
+					}
+					src := plane[iy*w : (iy+1)*w]
+					for ox := range dst {
+						ix := ox*g.StrideW - g.PadW + kx
+						if ix < 0 || ix >= w {
+							dst[ox] = 0
+						} else {
+							dst[ox] = src[ix]
+						}
+					}
+				}
+			}
+		}
+	}
+}
+
+// col2im is the adjoint of im2col: it adds every entry of col back into the
+// image position it was read from. x (c×h×w) is accumulated into, not cleared.
+func col2im(col []float32, c, h, w int, g ConvGeom, x []float32) {
+	oh, ow := g.OutSize(h, w)
+	idx := 0
+	for ci := 0; ci < c; ci++ {
+		plane := x[ci*h*w : (ci+1)*h*w]
+		for ky := 0; ky < g.KH; ky++ {
+			for kx := 0; kx < g.KW; kx++ {
+				for oy := 0; oy < oh; oy++ {
+					iy := oy*g.StrideH - g.PadH + ky
+					src := col[idx : idx+ow]
+					idx += ow
+					if iy < 0 || iy >= h {
+						continue
+					}
+					dst := plane[iy*w : (iy+1)*w]
+					for ox, v := range src {
+						ix := ox*g.StrideW - g.PadW + kx
+						if ix >= 0 && ix < w {
+							dst[ix] += v
+						}
+					}
+				}
+			}
+		}
+	}
+}
