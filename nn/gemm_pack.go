@@ -1,0 +1,146 @@
+package nn
+
+import "sync"
+
+// gemmKC is the depth of one packed block: a kc×NR panel of B and a kc×MR
+// panel of A stay in the L1/L2 caches while a micro-kernel runs over them.
+const gemmKC = 256
+
+// gemmKernel is one register-tiled micro-kernel and the packed layout it reads.
+//
+// tile computes the mr×nr block C[i][j] (+)= Σ_p A[p][i]·B[p][j] over one
+// packed depth kc: a holds kc groups of mr·aRep values (row i's value repeated
+// aRep times), b holds kc groups of nr values. C row i starts at c[i*ldc].
+// With acc false the tile overwrites C (whatever it held), otherwise it adds.
+type gemmKernel struct {
+	name   string
+	mr, nr int
+	aRep   int // >1 where the kernel wants A pre-broadcast (wasm has no load-splat from Go)
+	nc     int // columns of B packed per block (multiple of nr)
+	tile   func(kc int, a, b, c []float32, ldc int, acc bool)
+}
+
+// packedA is op(A)·alpha cut into kc-deep blocks of mr-row panels, zero-padded
+// to a whole number of panels. Block pc (rows p ∈ [pc, pc+kc)) starts at
+// pc·mPad·aRep; panel ir of that block is kcb·mr·aRep further per panel.
+type packedA struct {
+	kern   *gemmKernel
+	m, k   int
+	mPad   int
+	data   []float32
+	pooled *[]float32 // where data came from, if the pool
+}
+
+// panel returns the packed kcb×mr panel ir of the block starting at depth pc.
+func (pa *packedA) panel(pc, kcb, ir int) []float32 {
+	size := kcb * pa.kern.mr * pa.kern.aRep
+	base := pc*pa.mPad*pa.kern.aRep + ir*size
+	return pa.data[base : base+size]
+}
+
+func (pa *packedA) release() {
+	if pa.pooled != nil {
+		putBuf(pa.pooled)
+		pa.pooled, pa.data = nil, nil
+	}
+}
+
+// packA packs alpha·op(A) (m×k) for kern. With dst nil the storage comes
+// from the pool (release returns it); otherwise dst keeps its own storage,
+// grown if needed (for packings cached across calls).
+func packA(kern *gemmKernel, trans bool, m, k int, alpha float32, a []float32, lda int, dst *packedA) *packedA {
+	mr, rep := kern.mr, kern.aRep
+	mPad := (m + mr - 1) / mr * mr
+	size := mPad * k * rep
+	pa := dst
+	if pa == nil {
+		pa = &packedA{pooled: getBuf(size)}
+		pa.data = *pa.pooled
+	} else if cap(pa.data) < size {
+		pa.data = make([]float32, size)
+	}
+	pa.kern, pa.m, pa.k, pa.mPad, pa.data = kern, m, k, mPad, pa.data[:size]
+	for pc := 0; pc < k; pc += gemmKC {
+		kcb := min(gemmKC, k-pc)
+		for ir := 0; ir < mPad/mr; ir++ {
+			pan := pa.panel(pc, kcb, ir)
+			for p := 0; p < kcb; p++ {
+				g := pan[p*mr*rep : (p+1)*mr*rep]
+				for i := 0; i < mr; i++ {
+					row := ir*mr + i
+					var v float32
+					if row < m {
+						if trans {
+							v = a[(pc+p)*lda+row]
+						} else {
+							v = a[row*lda+pc+p]
+						}
+						v *= alpha
+					}
+					for r := 0; r < rep; r++ {
+						g[i*rep+r] = v
+					}
+				}
+			}
+		}
+	}
+	return pa
+}
+
+// bSource packs blocks of the k×n matrix B into nr-column panels: panel q of
+// dst (kc·nr values, row p at p·nr) holds columns [j0+q·nr, j0+q·nr+nr) of rows
+// [p0, p0+kc); columns at or beyond j0+nc are zero.
+type bSource interface {
+	pack(dst []float32, nr, p0, kc, j0, nc int)
+}
+
+// matrixB is B stored in memory, k×n (ldb ≥ n) or transposed n×k (ldb ≥ k).
+type matrixB struct {
+	trans bool
+	b     []float32
+	ldb   int
+}
+
+func (s *matrixB) pack(dst []float32, nr, p0, kc, j0, nc int) {
+	for q := 0; q*nr < nc; q++ {
+		pan := dst[q*kc*nr : (q+1)*kc*nr]
+		jq := j0 + q*nr
+		w := min(nr, j0+nc-jq)
+		if !s.trans {
+			for p := 0; p < kc; p++ {
+				row := pan[p*nr : p*nr+nr]
+				src := s.b[(p0+p)*s.ldb+jq:]
+				copy(row[:w], src[:w])
+				clear(row[w:])
+			}
+			continue
+		}
+		if w < nr {
+			clear(pan)
+		}
+		for j := 0; j < w; j++ {
+			col := s.b[(jq+j)*s.ldb+p0:]
+			col = col[:kc]
+			for p, v := range col {
+				pan[p*nr+j] = v
+			}
+		}
+	}
+}
+
+// bufPool recycles packing buffers so big GEMMs do not page-fault fresh
+// memory on every call.
+var bufPool sync.Pool
+
+func getBuf(n int) *[]float32 {
+	if p, ok := bufPool.Get().(*[]float32); ok {
+		if cap(*p) >= n {
+			*p = (*p)[:n]
+			return p
+		}
+	}
+	s := make([]float32, n)
+	return &s
+}
+
+func putBuf(p *[]float32) { bufPool.Put(p) }

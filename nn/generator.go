@@ -1,0 +1,148 @@
+package nn
+
+import (
+	"fmt"
+	"strconv"
+)
+
+// GeneratorConfig is the shape of a ResNet generator (the official
+// ResnetGenerator with InstanceNorm and reflection padding).
+type GeneratorConfig struct {
+	InputNC, OutputNC int  // image channels in and out (3 for RGB)
+	NGF               int  // filters of the first convolution (64 officially)
+	NBlocks           int  // residual blocks (9 for resnet_9blocks, 6 for resnet_6blocks)
+	Dropout           bool // blocks hold a Dropout(0.5) (identity here), shifting their keys
+}
+
+// Generator is the official ResnetGenerator: c7s1-ngf, d2ngf, d4ngf,
+// NBlocks residual blocks, u2ngf, ungf, c7s1-out, tanh. Its layers are
+// numbered as in PyTorch's nn.Sequential "model".
+type Generator struct {
+	cfg      GeneratorConfig
+	layers   sequential
+	progress func(done, total int)
+}
+
+// NewResnetGenerator builds a generator with zero weights (load or
+// initialise them before use). It panics on a config with a non-positive
+// channel count or a negative block count.
+func NewResnetGenerator(cfg GeneratorConfig) *Generator {
+	if cfg.InputNC < 1 || cfg.OutputNC < 1 || cfg.NGF < 1 || cfg.NBlocks < 0 {
+		panic(fmt.Sprintf("nn: NewResnetGenerator: invalid config %+v", cfg))
+	}
+	ngf := cfg.NGF
+	l := sequential{
+		NewReflectionPad2d(3), NewConv2d(cfg.InputNC, ngf, 7, 1, 0, true), NewInstanceNorm2d(ngf), NewReLU(),
+		NewConv2d(ngf, 2*ngf, 3, 2, 1, true), NewInstanceNorm2d(2 * ngf), NewReLU(),
+		NewConv2d(2*ngf, 4*ngf, 3, 2, 1, true), NewInstanceNorm2d(4 * ngf), NewReLU(),
+	}
+	for range cfg.NBlocks {
+		l = append(l, NewResnetBlock(4*ngf, cfg.Dropout))
+	}
+	l = append(l,
+		NewConvTranspose2d(4*ngf, 2*ngf, 3, 2, 1, 1, true), NewInstanceNorm2d(2*ngf), NewReLU(),
+		NewConvTranspose2d(2*ngf, ngf, 3, 2, 1, 1, true), NewInstanceNorm2d(ngf), NewReLU(),
+		NewReflectionPad2d(3), NewConv2d(ngf, cfg.OutputNC, 7, 1, 0, true), NewTanh(),
+	)
+	return &Generator{cfg: cfg, layers: l}
+}
+
+// Config returns the configuration the generator was built with.
+func (g *Generator) Config() GeneratorConfig { return g.cfg }
+
+// Layers returns the top-level layers, index i being state_dict's "model.i".
+func (g *Generator) Layers() []Layer { return g.layers }
+
+// Params lists every parameter under its official state_dict key, in
+// state_dict order ("model.1.weight", "model.1.bias", ...,
+// "model.10.conv_block.1.weight", ...).
+func (g *Generator) Params() []NamedParam { return modelParams(g.layers) }
+
+// SetProgress sets a function Forward calls after each top-level layer
+// (done of total); nil removes it.
+func (g *Generator) SetProgress(f func(done, total int)) { g.progress = f }
+
+// Freeze declares the weights final, so the kernels may keep them packed
+// between calls. For inference only: after Freeze, changing a weight (as
+// training does) gives wrong results.
+func (g *Generator) Freeze() { freezeLayers(g.layers) }
+
+// CheckInput returns an error describing why x cannot go through the
+// generator, or nil.
+func (g *Generator) CheckInput(x *Tensor) error {
+	if x == nil || len(x.Shape) != 4 {
+		var s []int
+		if x != nil {
+			s = x.Shape
+		}
+		return fmt.Errorf("nn: generator input must be a 4-D N×C×H×W tensor, have shape %v", s)
+	}
+	n, c, h, w := x.Shape[0], x.Shape[1], x.Shape[2], x.Shape[3]
+	switch {
+	case n < 1:
+		return fmt.Errorf("nn: generator input has batch size %d, need at least 1", n)
+	case c != g.cfg.InputNC:
+		return fmt.Errorf("nn: generator input has %d channels, this generator takes %d", c, g.cfg.InputNC)
+	case h%4 != 0 || w%4 != 0:
+		return fmt.Errorf("nn: generator input is %dx%d (height x width): both must be multiples of 4 (pad the image first)", h, w)
+	case h < 8 || w < 8:
+		return fmt.Errorf("nn: generator input is %dx%d (height x width): both must be at least 8", h, w)
+	case n*c*h*w != len(x.Data):
+		return fmt.Errorf("nn: generator input of shape %v holds %d values, want %d", x.Shape, len(x.Data), n*c*h*w)
+	}
+	return nil
+}
+
+// Forward translates a batch of images in [-1, 1] for inference. It keeps
+// no activation longer than needed and never modifies x.
+func (g *Generator) Forward(x *Tensor) (*Tensor, error) {
+	if err := g.CheckInput(x); err != nil {
+		return nil, err
+	}
+	return g.layers.infer(x, g.progress), nil
+}
+
+// ForwardTrain runs the generator keeping every activation in the returned
+// tape for Backward. It panics on input that CheckInput rejects.
+func (g *Generator) ForwardTrain(x *Tensor) (*Tensor, *Tape) {
+	if err := g.CheckInput(x); err != nil {
+		panic(err)
+	}
+	return g.layers.forwardTrain(x)
+}
+
+// Backward propagates dy (dL/d output of the tape's forward pass) back,
+// accumulating every parameter's gradient, and returns dL/dx.
+func (g *Generator) Backward(t *Tape, dy *Tensor) *Tensor { return g.layers.backward(t, dy) }
+
+// ZeroGrad sets every parameter gradient to zero.
+func (g *Generator) ZeroGrad() { zeroGrads(g.layers) }
+
+// modelParams names the parameters of a top-level "model" sequence.
+func modelParams(layers []Layer) []NamedParam {
+	var out []NamedParam
+	for i, l := range layers {
+		out = append(out, namedParams("model."+strconv.Itoa(i), l)...)
+	}
+	return out
+}
+
+func freezeLayers(layers []Layer) {
+	for _, l := range layers {
+		switch l := l.(type) {
+		case *Conv2d:
+			l.freeze()
+		case container:
+			_, sub := l.children()
+			freezeLayers(sub)
+		}
+	}
+}
+
+func zeroGrads(layers []Layer) {
+	for _, p := range sequential(layers).params() {
+		if p.Grad != nil {
+			p.Grad.Zero()
+		}
+	}
+}
