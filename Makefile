@@ -28,5 +28,17 @@ test-purego:
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASMEXEC) ./nn
 
+## wasm: the browser program alone, as `make site` builds it (bin/cyclegan.wasm)
+wasm:
+	GOOS=js GOARCH=wasm GOEXPERIMENT=$(GOEXPERIMENT),nojsonv2 $(GO) build -trimpath -ldflags='-s -w' -o bin/cyclegan.wasm ./wasm
+
+## site: the deployable folder dist/ (page, cyclegan.wasm, wasm_exec.js, the weight files in models/, models.json)
+site: build
+	bin/cyclegan site -o dist -models models
+
+## demo: build dist/ and serve it on http://localhost:8080
+demo: site
+	bin/cyclegan serve -addr :8080 dist
+
 clean:
 	rm -rf bin dist

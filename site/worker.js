@@ -1,0 +1,60 @@
+// worker.js: runs the Go WebAssembly translator (cyclegan.wasm) off the
+// page's main thread. Messages in: {req, type: 'load', id, stream, sha256,
+// label} and {req, type: 'translate', id, direction, width, height, buffer}.
+// Messages out: {req, type: 'progress' | 'done' | 'error', ...}; req 0 is
+// start-up.
+'use strict';
+importScripts('wasm_exec.js');
+
+// A 1-function module using v128 (i32x4.splat): validates only where the
+// browser has WebAssembly SIMD, which the translator's kernels need.
+const SIMD_PROBE = new Uint8Array([0, 97, 115, 109, 1, 0, 0, 0, 1, 5, 1, 96, 0, 1, 123, 3, 2, 1, 0, 10, 10, 1, 8, 0, 65, 0, 253, 15, 253, 98, 11]);
+
+const goReady = new Promise((resolve, reject) => {
+  self.cycleganGoReady = resolve;
+  (async () => {
+    if (typeof WebAssembly !== 'object') throw new Error('This browser has no WebAssembly; the translator needs it.');
+    if (!WebAssembly.validate(SIMD_PROBE)) throw new Error('This browser lacks WebAssembly SIMD, which the translator needs. Please update it.');
+    const go = new Go();
+    const resp = fetch('cyclegan.wasm');
+    let instance;
+    try {
+      ({ instance } = await WebAssembly.instantiateStreaming(resp, go.importObject));
+    } catch (e) {
+      // Hosts that serve .wasm with the wrong MIME type break streaming compilation.
+      const buf = await (await fetch('cyclegan.wasm')).arrayBuffer();
+      ({ instance } = await WebAssembly.instantiate(buf, go.importObject));
+    }
+    go.run(instance).then(() => reject(new Error('The translator stopped unexpectedly.')));
+  })().catch(reject);
+});
+
+goReady.then(
+  () => postMessage({ req: 0, type: 'done', info: { version: self.cycleganGo.version } }),
+  (e) => postMessage({ req: 0, type: 'error', message: e.message || String(e) }),
+);
+
+self.onmessage = async (ev) => {
+  const m = ev.data;
+  const progress = (extra) => postMessage(Object.assign({ req: m.req, type: 'progress' }, extra));
+  try {
+    await goReady;
+    const go = self.cycleganGo;
+    if (m.type === 'load') {
+      const info = await go.load(m.id, m.stream, m.sha256 || '', m.label || m.id, (done) => progress({ done }));
+      postMessage({ req: m.req, type: 'done', info: { directions: Array.from(info.directions) } });
+    } else if (m.type === 'translate') {
+      const r = await go.translate(m.id, m.direction, new Uint8ClampedArray(m.buffer), m.width, m.height,
+        (done, total, ms) => progress({ done, total, ms }));
+      const buf = r.pixels.buffer;
+      postMessage({ req: m.req, type: 'done', info: { width: r.width, height: r.height, ms: r.ms, buffer: buf } }, [buf]);
+    } else if (m.type === 'unload') {
+      go.unload(m.id);
+      postMessage({ req: m.req, type: 'done', info: {} });
+    } else {
+      throw new Error('unknown request ' + m.type);
+    }
+  } catch (e) {
+    postMessage({ req: m.req, type: 'error', message: (e && e.message) || String(e) });
+  }
+};

@@ -1,0 +1,156 @@
+//go:build js && wasm
+
+// Command wasm is the browser translator: built with GOOS=js GOARCH=wasm
+// into cyclegan.wasm, it runs inside site/worker.js and sets
+// globalThis.cycleganGo to
+//
+//	load(id, stream, sha256, label, onProgress(bytes)) → Promise<{directions}>
+//	translate(id, direction, pixels, width, height, onProgress(done, total, ms))
+//	    → Promise<{pixels, width, height, ms}>
+//	unload(id)
+//	version
+//
+// load decodes a weight file from a ReadableStream while it downloads;
+// translate runs the generator on RGBA pixels (a Uint8ClampedArray).
+package main
+
+import (
+	"crypto/sha256"
+	"encoding/hex"
+	"errors"
+	"fmt"
+	"io"
+	"runtime"
+	"strings"
+	"sync"
+	"syscall/js"
+	"time"
+
+	"github.com/cyclegan-go/cyclegan/nn"
+	"github.com/cyclegan-go/cyclegan/wasm/jsx"
+	"github.com/cyclegan-go/cyclegan/wasm/translate"
+	"github.com/cyclegan-go/cyclegan/weights"
+)
+
+var (
+	mu     sync.Mutex
+	models = map[string]*translate.Model{}
+)
+
+func main() {
+	api := jsx.Object(map[string]any{
+		"load":      jsx.Func(load),
+		"translate": jsx.Func(translateJS),
+		"unload": js.FuncOf(func(_ js.Value, args []js.Value) any {
+			if len(args) > 0 {
+				mu.Lock()
+				delete(models, args[0].String())
+				mu.Unlock()
+				runtime.GC()
+			}
+			return nil
+		}),
+		"version": runtime.Version() + " " + nn.GemmKernel(),
+	})
+	g := jsx.Global()
+	g.Set("cycleganGo", api)
+	if ready := g.Get("cycleganGoReady"); ready.Type() == js.TypeFunction {
+		ready.Invoke()
+	}
+	select {}
+}
+
+// load(id, stream, sha256, label, onProgress)
+func load(args []js.Value) (any, error) {
+	if len(args) < 2 {
+		return nil, errors.New("load(id, stream, sha256, label, onProgress): missing arguments")
+	}
+	id := args[0].String()
+	label := id
+	if len(args) > 3 && args[3].Type() == js.TypeString {
+		label = args[3].String()
+	}
+	want := ""
+	if len(args) > 2 && args[2].Type() == js.TypeString {
+		want = strings.ToLower(args[2].String())
+	}
+	var onProgress js.Value
+	if len(args) > 4 {
+		onProgress = args[4]
+	}
+	sr, err := jsx.NewStreamReader(args[1])
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", label, err)
+	}
+	h := sha256.New()
+	var last time.Time
+	dec := weights.Decoder{Progress: func(done, total int64) {
+		if onProgress.Type() == js.TypeFunction && (time.Since(last) > 50*time.Millisecond || done == total) {
+			last = time.Now()
+			onProgress.Invoke(float64(done))
+		}
+	}}
+	f, err := dec.Decode(io.TeeReader(sr, h))
+	if err != nil {
+		sr.Cancel(err)
+		return nil, fmt.Errorf("model file %s: %w", label, err)
+	}
+	if want != "" {
+		if got := hex.EncodeToString(h.Sum(nil)); got != want {
+			return nil, fmt.Errorf("model file %s: its SHA-256 is %s but models.json lists %s (a stale or altered download)", label, got, want)
+		}
+	}
+	m, err := translate.NewModel(f)
+	if err != nil {
+		return nil, fmt.Errorf("model file %s: %w", label, err)
+	}
+	f = nil
+	mu.Lock()
+	models[id] = m
+	mu.Unlock()
+	runtime.GC()
+	dirs := make([]any, len(m.Directions))
+	labels := map[string]any{}
+	for i, d := range m.Directions {
+		dirs[i] = d.ID
+		labels[d.ID] = d.Label
+	}
+	return jsx.Object(map[string]any{"directions": dirs, "labels": jsx.Object(labels), "name": m.Name}), nil
+}
+
+// translate(id, direction, pixels, width, height, onProgress)
+func translateJS(args []js.Value) (any, error) {
+	if len(args) < 5 {
+		return nil, errors.New("translate(id, direction, pixels, width, height, onProgress): missing arguments")
+	}
+	id, dir := args[0].String(), args[1].String()
+	w, h := args[3].Int(), args[4].Int()
+	mu.Lock()
+	m := models[id]
+	mu.Unlock()
+	if m == nil {
+		return nil, fmt.Errorf("no model %q is loaded", id)
+	}
+	g, ok := m.Generator(dir)
+	if !ok {
+		return nil, fmt.Errorf("model %s has no direction %q (it has %s)", id, dir, strings.Join(m.DirectionIDs(), ", "))
+	}
+	pixels, err := jsx.Bytes(args[2])
+	if err != nil {
+		return nil, fmt.Errorf("translate: pixels: %w", err)
+	}
+	start := time.Now()
+	if len(args) > 5 && args[5].Type() == js.TypeFunction {
+		cb := args[5]
+		g.SetProgress(func(done, total int) {
+			cb.Invoke(done, total, float64(time.Since(start).Microseconds())/1000)
+		})
+		defer g.SetProgress(nil)
+	}
+	out, err := translate.Image(g, pixels, w, h)
+	if err != nil {
+		return nil, err
+	}
+	ms := float64(time.Since(start).Microseconds()) / 1000
+	return jsx.Object(map[string]any{"pixels": jsx.ClampedArray(out), "width": w, "height": h, "ms": ms}), nil
+}
