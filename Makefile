@@ -40,5 +40,10 @@ site: build
 demo: site
 	bin/cyclegan serve -addr :8080 dist
 
+## bench: generator forward natively (1 and 2 threads) and in wasm, a training iteration,
+## and the PyTorch peer with ratios when python3-torch is installed (scripts/bench.sh)
+bench:
+	GO=$(GO) scripts/bench.sh
+
 clean:
 	rm -rf bin dist

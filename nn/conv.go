@@ -11,6 +11,7 @@ type Conv2d struct {
 	Weight    *Param
 	Bias      *Param // nil without bias
 	cache     convCache
+	gradCache gradCache // packed flipped weights for dx (conv_backward.go)
 }
 
 // NewConv2d returns a convolution of inC to outC channels with a k×k kernel.
@@ -61,42 +62,7 @@ func (l *Conv2d) Forward(x *Tensor) *Tensor {
 	return conv2dForward(x, l.Weight.Value, b, l.Geom, &l.cache)
 }
 
-// Backward, per image and per band of output rows (so the unrolled input
-// stays small):
-//
-//	dW   += dy · im2col(x)ᵀ
-//	dcol  = Wᵀ · dy,  dx += col2im(dcol)
-//	db   += Σ dy
-func (l *Conv2d) Backward(x, y, dy *Tensor) *Tensor {
-	l.check(x)
-	n, cin, h, w := x.N(), x.C(), x.H(), x.W()
-	oh, ow := l.OutSize(h, w)
-	cout, k, p := l.OutC, cin*l.Geom.KH*l.Geom.KW, oh*ow
-	if len(dy.Data) != n*cout*p {
-		panic(fmt.Sprintf("nn: Conv2d.Backward: dy has shape %v, want [%d %d %d %d]", dy.Shape, n, cout, oh, ow))
-	}
-	dx := NewTensor(x.Shape...)
-	dw := l.Weight.EnsureGrad().Data
-	wt := l.Weight.Value.Data
-	band := min(oh, bandRows(k, ow))
-	col := make([]float32, k*band*ow)
-	for i := 0; i < n; i++ {
-		xi := x.Data[i*cin*h*w : (i+1)*cin*h*w]
-		dxi := dx.Data[i*cin*h*w : (i+1)*cin*h*w]
-		dyi := dy.Data[i*cout*p : (i+1)*cout*p]
-		for oy0 := 0; oy0 < oh; oy0 += band {
-			oy1 := min(oh, oy0+band)
-			cols := (oy1 - oy0) * ow
-			c := col[:k*cols]
-			dyb := dyi[oy0*ow:] // cout × cols, leading dimension p
-			im2colRows(xi, cin, h, w, l.Geom, oy0, oy1, c)
-			Sgemm(false, true, cout, k, cols, 1, dyb, p, c, cols, 1, dw, k)
-			Sgemm(true, false, k, cols, cout, 1, wt, k, dyb, p, 0, c, cols)
-			col2imRows(c, cin, h, w, l.Geom, oy0, oy1, dxi)
-		}
-	}
-	if l.Bias != nil {
-		addBiasGrad(l.Bias.EnsureGrad().Data, dy.Data, n, cout, p)
-	}
-	return dx
-}
+// Backward accumulates dW += dy · im2col(x)ᵀ and db += Σ dy and returns
+// dx = col2im(Wᵀ · dy), computed for stride 1 as the full correlation of dy
+// with the flipped kernels (conv_backward.go).
+func (l *Conv2d) Backward(x, y, dy *Tensor) *Tensor { return l.backward(x, dy, allGrads) }

@@ -83,6 +83,22 @@ type im2colB struct {
 	c, h, w int
 	g       ConvGeom
 	ow      int
+
+	tapsOnce sync.Once
+	taps     []int // packValid: offset ci·h·w + ky·w + kx of every row p = (ci, ky, kx)
+}
+
+// initTaps fills taps, once: the workers of one product share it read-only.
+func (s *im2colB) initTaps() {
+	g := s.g
+	s.taps = make([]int, 0, s.c*g.KH*g.KW)
+	for ci := 0; ci < s.c; ci++ {
+		for ky := 0; ky < g.KH; ky++ {
+			for kx := 0; kx < g.KW; kx++ {
+				s.taps = append(s.taps, ci*s.h*s.w+ky*s.w+kx)
+			}
+		}
+	}
 }
 
 // rowSeg is a run of a packed panel's columns that lie in one output row.
@@ -90,6 +106,10 @@ type rowSeg struct{ off, oy, ox, n int }
 
 func (s *im2colB) pack(dst []float32, nr, p0, kc, j0, nc int) {
 	g, h, w, ow := s.g, s.h, s.w, s.ow
+	if g.PadH == 0 && g.PadW == 0 && g.StrideW == 1 {
+		s.packValid(dst, nr, p0, kc, j0, nc)
+		return
+	}
 	khw := g.KH * g.KW
 	var segBuf [64]rowSeg
 	for q := 0; q*nr < nc; q++ {
@@ -116,16 +136,24 @@ func (s *im2colB) pack(dst []float32, nr, p0, kc, j0, nc int) {
 				}
 				src := plane[iy*w : iy*w+w]
 				ix0 := sg.ox*g.StrideW - g.PadW + kx
-				if g.StrideW == 1 && ix0 >= 0 && ix0+sg.n <= w {
-					copy(d, src[ix0:ix0+sg.n])
+				sw := g.StrideW
+				// t0, t1: the run of t with 0 <= ix0 + t·sw < w
+				t0 := 0
+				if ix0 < 0 {
+					t0 = min(len(d), (-ix0+sw-1)/sw)
+				}
+				t1 := max(t0, min(len(d), (w-ix0+sw-1)/sw))
+				clear(d[:t0])
+				clear(d[t1:])
+				if t0 == t1 {
 					continue
 				}
-				for t := range d {
-					if ix := ix0 + t*g.StrideW; ix >= 0 && ix < w {
-						d[t] = src[ix]
-					} else {
-						d[t] = 0
-					}
+				if sw == 1 {
+					copyRow(d[t0:t1], src[ix0+t0:])
+					continue
+				}
+				for t, ix := t0, ix0+t0*sw; t < t1; t, ix = t+1, ix+sw {
+					d[t] = src[ix]
 				}
 			}
 			clear(row[width:])
@@ -138,4 +166,52 @@ func (s *im2colB) pack(dst []float32, nr, p0, kc, j0, nc int) {
 			}
 		}
 	}
+}
+
+// packValid is pack for a convolution without zero padding and with
+// horizontal stride 1 (every convolution of the generator but the two
+// strided ones: their padding is a separate ReflectionPad2d): every window
+// lies inside the image, so each panel row is one or two contiguous runs of
+// an input row. The offset of each row's tap (ci·h·w + ky·w + kx) comes from
+// a table built once per product, the runs' source offsets are computed
+// once per panel; a panel inside one output row (the common case) is then a
+// gather of kc rows of nr floats (gatherRows, vector loads and stores).
+func (s *im2colB) packValid(dst []float32, nr, p0, kc, j0, nc int) {
+	g, w, ow := s.g, s.w, s.ow
+	s.tapsOnce.Do(s.initTaps)
+	taps := s.taps[p0 : p0+kc]
+	var segBuf [64]rowSeg // rowSeg.oy holds the run's source offset here
+	for q := 0; q*nr < nc; q++ {
+		pan := dst[q*kc*nr : (q+1)*kc*nr]
+		jq := j0 + q*nr
+		width := min(nr, j0+nc-jq)
+		segs := segBuf[:0]
+		for j := 0; j < width; {
+			oy, ox := (jq+j)/ow, (jq+j)%ow
+			n := min(ow-ox, width-j)
+			segs = append(segs, rowSeg{off: j, oy: oy*g.StrideH*w + ox, n: n})
+			j += n
+		}
+		if len(segs) == 1 && width == nr { // the common case: one run of nr
+			gatherRows(pan, nr, s.x, taps, segs[0].oy)
+			continue
+		}
+		for p, tap := range taps {
+			row := pan[p*nr : p*nr+nr]
+			for _, sg := range segs {
+				copyRow(row[sg.off:sg.off+sg.n], s.x[tap+sg.oy:])
+			}
+			clear(row[width:])
+		}
+	}
+}
+
+// col2imRowsParallel is col2imRows with the channels spread over the cores
+// (each channel's plane is written by one goroutine only).
+func col2imRowsParallel(col []float32, c, h, w int, g ConvGeom, oy0, oy1 int, x []float32) {
+	_, ow := g.OutSize(h, w)
+	per := g.KH * g.KW * (oy1 - oy0) * ow // col values of one channel
+	parallelElems(c, 2*float64(per), func(c0, c1 int) {
+		col2imRows(col[c0*per:c1*per], c1-c0, h, w, g, oy0, oy1, x[c0*h*w:c1*h*w])
+	})
 }

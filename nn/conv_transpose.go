@@ -12,6 +12,7 @@ type ConvTranspose2d struct {
 	OutPad    int
 	Weight    *Param
 	Bias      *Param
+	gradCache gradCache // packed weights for dx (conv_backward.go)
 }
 
 // NewConvTranspose2d returns a transposed convolution of inC to outC channels.
@@ -72,7 +73,7 @@ func (l *ConvTranspose2d) Forward(x *Tensor) *Tensor {
 			cols := (r1 - r0) * w
 			c := col[:k*cols]
 			Sgemm(true, false, k, cols, cin, 1, l.Weight.Value.Data, k, xi[r0*w:], h*w, 0, c, cols)
-			col2imRows(c, cout, oh, ow, l.Geom, r0, r1, yi)
+			col2imRowsParallel(c, cout, oh, ow, l.Geom, r0, r1, yi)
 		}
 	}
 	if l.Bias != nil {
@@ -81,37 +82,7 @@ func (l *ConvTranspose2d) Forward(x *Tensor) *Tensor {
 	return y
 }
 
-// Backward is a convolution of dy:
+// Backward is a convolution of dy (conv_backward.go):
 //
-//	col  = im2col(dy),  dx = W · col,  dW += x · colᵀ,  db += Σ dy
-func (l *ConvTranspose2d) Backward(x, y, dy *Tensor) *Tensor {
-	l.check(x)
-	n, cin, h, w := x.N(), x.C(), x.H(), x.W()
-	oh, ow := l.OutSize(h, w)
-	cout, k := l.OutC, l.OutC*l.Geom.KH*l.Geom.KW
-	if len(dy.Data) != n*cout*oh*ow {
-		panic(fmt.Sprintf("nn: ConvTranspose2d.Backward: dy has shape %v, want [%d %d %d %d]", dy.Shape, n, cout, oh, ow))
-	}
-	dx := NewTensor(x.Shape...)
-	dw := l.Weight.EnsureGrad().Data
-	wt := l.Weight.Value.Data
-	band := min(h, bandRows(k, w))
-	col := make([]float32, k*band*w)
-	for i := 0; i < n; i++ {
-		xi := x.Data[i*cin*h*w : (i+1)*cin*h*w]
-		dxi := dx.Data[i*cin*h*w : (i+1)*cin*h*w]
-		dyi := dy.Data[i*cout*oh*ow : (i+1)*cout*oh*ow]
-		for r0 := 0; r0 < h; r0 += band {
-			r1 := min(h, r0+band)
-			cols := (r1 - r0) * w
-			c := col[:k*cols]
-			im2colRows(dyi, cout, oh, ow, l.Geom, r0, r1, c)
-			Sgemm(false, false, cin, cols, k, 1, wt, k, c, cols, 0, dxi[r0*w:], h*w)
-			Sgemm(false, true, cin, k, cols, 1, xi[r0*w:], h*w, c, cols, 1, dw, k)
-		}
-	}
-	if l.Bias != nil {
-		addBiasGrad(l.Bias.EnsureGrad().Data, dy.Data, n, cout, oh*ow)
-	}
-	return dx
-}
+//	dx = W · im2col(dy),  dW += x · im2col(dy)ᵀ,  db += Σ dy
+func (l *ConvTranspose2d) Backward(x, y, dy *Tensor) *Tensor { return l.backward(x, dy, allGrads) }

@@ -19,7 +19,7 @@ import (
 // Float32x4.MulAdd is a multiply plus an add on wasm (no relaxed FMA), written
 // out here as Mul then Add.
 
-var kernelWasm4x8 = &gemmKernel{name: "wasm-simd-4x8", mr: 4, nr: 8, aRep: 4, nc: 512, tile: tileWasm4x8}
+var kernelWasm4x8 = &gemmKernel{name: "wasm-simd-4x8", mr: 4, nr: 8, aRep: 4, nc: 512, aOuter: true, tile: tileWasm4x8}
 
 func init() { addKernels([]*gemmKernel{kernelWasm4x8}, []bool{true}) }
 
@@ -142,4 +142,74 @@ func storeRow4x2(c []float32, v0, v1 archsimd.Float32x4, acc bool) {
 	}
 	v0.StoreArray(p0)
 	v1.StoreArray(p1)
+}
+
+// copyRow copies len(dst) floats from the start of src with 4-wide vector
+// loads and stores (packing panels; copy() per short run costs a call).
+func copyRow(dst, src []float32) {
+	n := len(dst)
+	if n == 0 {
+		return
+	}
+	_ = src[n-1]
+	pd, ps := unsafe.Pointer(&dst[0]), unsafe.Pointer(&src[0])
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		v0 := archsimd.LoadFloat32x4Array((*[4]float32)(unsafe.Add(ps, 4*i)))
+		v1 := archsimd.LoadFloat32x4Array((*[4]float32)(unsafe.Add(ps, 4*i+16)))
+		v0.StoreArray((*[4]float32)(unsafe.Add(pd, 4*i)))
+		v1.StoreArray((*[4]float32)(unsafe.Add(pd, 4*i+16)))
+	}
+	for ; i < n; i++ {
+		*(*float32)(unsafe.Add(pd, 4*i)) = *(*float32)(unsafe.Add(ps, 4*i))
+	}
+}
+
+// reluRow sets every value of x that is not > 0 (NaN included) to 0.
+func reluRow(x []float32) {
+	n := len(x)
+	if n == 0 {
+		return
+	}
+	p := unsafe.Pointer(&x[0])
+	var zero archsimd.Float32x4
+	i := 0
+	for ; i+4 <= n; i += 4 {
+		a := (*[4]float32)(unsafe.Add(p, 4*i))
+		v := archsimd.LoadFloat32x4Array(a)
+		v.Masked(v.Greater(zero)).StoreArray(a)
+	}
+	for ; i < n; i++ {
+		if !(x[i] > 0) {
+			x[i] = 0
+		}
+	}
+}
+
+// gatherRows sets row p of dst (nr floats at p·nr) to the nr floats of x at
+// taps[p]+off, for every p; taps must be increasing. Width 8 (the wasm
+// kernel's) copies with two v128 loads and stores per row.
+func gatherRows(dst []float32, nr int, x []float32, taps []int, off int) {
+	n := len(taps)
+	if n == 0 {
+		return
+	}
+	_ = dst[n*nr-1]
+	_ = x[taps[n-1]+off+nr-1]
+	_ = x[taps[0]+off]
+	if nr != 8 {
+		for p, t := range taps {
+			copyRow(dst[p*nr:p*nr+nr], x[t+off:])
+		}
+		return
+	}
+	pd, px := unsafe.Pointer(&dst[0]), unsafe.Pointer(&x[0])
+	for _, t := range taps {
+		ps := unsafe.Add(px, 4*(t+off))
+		v0 := archsimd.LoadFloat32x4Array((*[4]float32)(ps))
+		v1 := archsimd.LoadFloat32x4Array((*[4]float32)(unsafe.Add(ps, 16)))
+		v0.StoreArray((*[4]float32)(pd))
+		v1.StoreArray((*[4]float32)(unsafe.Add(pd, 16)))
+		pd = unsafe.Add(pd, 32)
+	}
 }

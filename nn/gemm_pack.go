@@ -15,9 +15,19 @@ const gemmKC = 256
 type gemmKernel struct {
 	name   string
 	mr, nr int
-	aRep   int // >1 where the kernel wants A pre-broadcast (wasm has no load-splat from Go)
-	nc     int // columns of B packed per block (multiple of nr)
+	aRep   int  // >1 where the kernel wants A pre-broadcast (wasm has no load-splat from Go)
+	nc     int  // with aOuter, the columns of B packed per block (multiple of nr)
+	kc     int  // depth of a packed block; 0: gemmKC. A kc×nr B panel must fit in L1.
+	aOuter bool // loop order of gemmBlockAOuter (A panel in L1, B block in L2)
 	tile   func(kc int, a, b, c []float32, ldc int, acc bool)
+}
+
+// depth is the kernel's packed block depth.
+func (k *gemmKernel) depth() int {
+	if k.kc > 0 {
+		return k.kc
+	}
+	return gemmKC
 }
 
 // packedA is op(A)·alpha cut into kc-deep blocks of mr-row panels, zero-padded
@@ -60,8 +70,9 @@ func packA(kern *gemmKernel, trans bool, m, k int, alpha float32, a []float32, l
 		pa.data = make([]float32, size)
 	}
 	pa.kern, pa.m, pa.k, pa.mPad, pa.data = kern, m, k, mPad, pa.data[:size]
-	for pc := 0; pc < k; pc += gemmKC {
-		kcb := min(gemmKC, k-pc)
+	kc := kern.depth()
+	for pc := 0; pc < k; pc += kc {
+		kcb := min(kc, k-pc)
 		for ir := 0; ir < mPad/mr; ir++ {
 			pan := pa.panel(pc, kcb, ir)
 			for p := 0; p < kcb; p++ {

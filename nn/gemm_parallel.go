@@ -3,76 +3,189 @@ package nn
 import (
 	"runtime"
 	"sync"
+	"sync/atomic"
 )
 
 // gemmMinFlopsPerThread keeps small products on one goroutine: below about a
 // million multiply-adds the start-up of a goroutine is not repaid.
 const gemmMinFlopsPerThread = 1 << 21
 
-// gemmThreads is how many goroutines a product may use (GOMAXPROCS natively,
-// 1 under js/wasm where there are no threads). Tests and benchmarks set it.
+// gemmThreads is how many goroutines a product (and the parallel element-wise
+// layers) may use: GOMAXPROCS natively, 1 under js/wasm where there are no
+// threads. Tests and benchmarks set it.
 var gemmThreads = 0 // 0: runtime.GOMAXPROCS(0)
 
-func gemmWorkers(m, n, k int) int {
+// maxThreads is the number of goroutines parallel work may use.
+func maxThreads() int {
+	if runtime.GOARCH == "wasm" {
+		return 1
+	}
 	t := gemmThreads
 	if t <= 0 {
 		t = runtime.GOMAXPROCS(0)
 	}
-	if runtime.GOARCH == "wasm" {
-		t = 1
-	}
+	return t
+}
+
+func gemmWorkers(m, n, k int) int {
+	t := maxThreads()
 	if w := 2 * m * n * k / gemmMinFlopsPerThread; w < t {
 		t = max(w, 1)
 	}
 	return t
 }
 
-// gemmPacked computes C (+)= A·B with A already packed and B packed block by
-// block from src. overwrite: the first depth block overwrites C (beta = 0).
-//
-// The columns of C are split into one contiguous range per worker (rows when
-// C is too narrow); every worker packs its own B blocks into a pooled buffer
-// and reads the shared packed A. Loop order per worker: column block (nc),
-// depth block (kc), A panel (mr rows), B panel (nr columns), so one A panel
-// stays in L1 while the packed B block (kc×nc) streams from L2.
-func gemmPacked(kern *gemmKernel, m, n, k int, pa *packedA, src bSource, overwrite bool, c []float32, ldc int) {
-	mr, nr := kern.mr, kern.nr
-	w := gemmWorkers(m, n, k)
-	if w == 1 {
-		gemmBlock(kern, m, k, pa, src, overwrite, c, ldc, 0, pa.mPad/mr, 0, n)
+// parallelChunks calls f(i0, i1) for consecutive chunks [i0, i1) of [0, n), at
+// most grain long, on up to workers goroutines (the caller's included). Chunks
+// are handed out on demand from an atomic counter, so a worker whose core is
+// busy with other processes simply takes fewer chunks: nothing waits for a
+// fixed share (two cores shared with other work made fixed halves slower than
+// one thread). No goroutine is started when one worker suffices.
+func parallelChunks(n, grain, workers int, f func(i0, i1 int)) {
+	if n <= 0 {
 		return
 	}
-	var wg sync.WaitGroup
-	colPanels := (n + nr - 1) / nr
-	rowPanels := pa.mPad / mr
-	if colPanels >= 2*w || colPanels >= rowPanels {
-		w = min(w, colPanels)
-		for t := 0; t < w; t++ {
-			q0, q1 := colPanels*t/w, colPanels*(t+1)/w
-			j0, j1 := q0*nr, min(q1*nr, n)
-			wg.Go(func() { gemmBlock(kern, m, k, pa, src, overwrite, c, ldc, 0, rowPanels, j0, j1) })
-		}
-	} else {
-		w = min(w, rowPanels)
-		for t := 0; t < w; t++ {
-			r0, r1 := rowPanels*t/w, rowPanels*(t+1)/w
-			wg.Go(func() { gemmBlock(kern, m, k, pa, src, overwrite, c, ldc, r0, r1, 0, n) })
+	grain = max(grain, 1)
+	chunks := (n + grain - 1) / grain
+	workers = min(workers, chunks)
+	if workers <= 1 {
+		f(0, n)
+		return
+	}
+	var next atomic.Int64
+	work := func() {
+		for {
+			i0 := int(next.Add(int64(grain))) - grain
+			if i0 >= n {
+				return
+			}
+			f(i0, min(i0+grain, n))
 		}
 	}
+	var wg sync.WaitGroup
+	for range workers - 1 {
+		wg.Go(work)
+	}
+	work()
 	wg.Wait()
 }
 
+// parallelElems runs f over [0, n) split for element-wise work costing about
+// costPerElem nanoseconds an element: one chunk per ~50 µs of work, so small
+// layers stay on the caller's goroutine.
+func parallelElems(n int, costPerElem float64, f func(i0, i1 int)) {
+	const chunkNs = 50_000
+	grain := max(1, int(chunkNs/costPerElem))
+	w := maxThreads()
+	if n <= grain {
+		w = 1
+	}
+	// at least 4 chunks per worker when splitting, for balance
+	if w > 1 {
+		grain = min(grain, (n+4*w-1)/(4*w))
+	}
+	parallelChunks(n, grain, w, f)
+}
+
+// gemmPacked computes C (+)= A·B with A already packed and B packed panel by
+// panel from src. overwrite: the first depth block overwrites C (beta = 0).
+//
+// Work is cut into chunks of column panels (row panels when C is too narrow
+// for every worker to get several column chunks), handed out dynamically
+// (parallelChunks); every worker packs its own B panels and reads the shared
+// packed A.
+func gemmPacked(kern *gemmKernel, m, n, k int, pa *packedA, src bSource, overwrite bool, c []float32, ldc int) {
+	mr, nr := kern.mr, kern.nr
+	w := gemmWorkers(m, n, k)
+	colPanels := (n + nr - 1) / nr
+	rowPanels := pa.mPad / mr
+	if w == 1 {
+		gemmBlock(kern, m, k, pa, src, overwrite, c, ldc, 0, rowPanels, 0, n)
+		return
+	}
+	if colPanels >= 4*w || colPanels >= rowPanels {
+		// chunks of about 8 panels, at least 4 per worker
+		grain := max(1, min(8, colPanels/(4*w)))
+		parallelChunks(colPanels, grain, w, func(q0, q1 int) {
+			gemmBlock(kern, m, k, pa, src, overwrite, c, ldc, 0, rowPanels, q0*nr, min(q1*nr, n))
+		})
+		return
+	}
+	grain := max(1, rowPanels/(4*w))
+	parallelChunks(rowPanels, grain, w, func(r0, r1 int) {
+		gemmBlock(kern, m, k, pa, src, overwrite, c, ldc, r0, r1, 0, n)
+	})
+}
+
 // gemmBlock computes rows of A panels [r0, r1) and columns [j0, j1) of C.
+//
+// Loop order (BLIS's, without a packed B block): depth block (kc), B panel
+// (nr columns), A panel (mr rows). Each kc×nr B panel is packed straight
+// into an L1-sized buffer and stays in L1 while the micro-kernel runs it
+// against every A panel; the packed A block (m×kc, at most 256×256 floats in
+// the generator) streams from L2. The B panel never makes a round trip
+// through L2 or memory, and the kernel's wide operand (nr floats a step) is
+// always read from L1. (Cutting the columns into chunks so that the C block
+// also stays in L2 across depth blocks measured slower: A then comes from L3.)
 func gemmBlock(kern *gemmKernel, m, k int, pa *packedA, src bSource, overwrite bool, c []float32, ldc int, r0, r1, j0, j1 int) {
+	if kern.aOuter {
+		gemmBlockAOuter(kern, m, k, pa, src, overwrite, c, ldc, r0, r1, j0, j1)
+		return
+	}
+	mr, nr := kern.mr, kern.nr
+	kc := kern.depth()
+	bufp := getBuf(min(kc, k) * nr)
+	defer putBuf(bufp)
+	bp := *bufp
+	var tmp [16 * 64]float32 // an edge tile, computed aside then merged into C
+	for pc := 0; pc < k; pc += kc {
+		kcb := min(kc, k-pc)
+		acc := !(overwrite && pc == 0)
+		b := bp[:kcb*nr]
+		for jc := j0; jc < j1; jc += nr {
+			cols := min(nr, j1-jc)
+			src.pack(b, nr, pc, kcb, jc, cols)
+			for ir := r0; ir < r1; ir++ {
+				ap := pa.panel(pc, kcb, ir)
+				i0 := ir * mr
+				rows := min(mr, m-i0)
+				ci := i0*ldc + jc
+				if rows == mr && cols == nr {
+					kern.tile(kcb, ap, b, c[ci:], ldc, acc)
+					continue
+				}
+				kern.tile(kcb, ap, b, tmp[:], nr, false)
+				for i := 0; i < rows; i++ {
+					dst := c[ci+i*ldc : ci+i*ldc+cols]
+					t := tmp[i*nr : i*nr+cols]
+					if acc {
+						for j, v := range t {
+							dst[j] += v
+						}
+					} else {
+						copy(dst, t)
+					}
+				}
+			}
+		}
+	}
+}
+
+// gemmBlockAOuter is gemmBlock with the other loop order, for kernels whose
+// packed A is large (the wasm kernel stores every A value four times): per
+// column block (nc) and depth block (kc) it packs a kc×nc block of B, then
+// runs each A panel (in L1) over every B panel of the block (from L2).
+func gemmBlockAOuter(kern *gemmKernel, m, k int, pa *packedA, src bSource, overwrite bool, c []float32, ldc int, r0, r1, j0, j1 int) {
 	mr, nr, nc := kern.mr, kern.nr, kern.nc
-	bufp := getBuf(min(gemmKC, k) * nc)
+	kc := kern.depth()
+	bufp := getBuf(min(kc, k) * nc)
 	defer putBuf(bufp)
 	bp := *bufp
 	var tmp [16 * 64]float32 // an edge tile, computed aside then merged into C
 	for jc := j0; jc < j1; jc += nc {
 		ncb := min(nc, j1-jc)
-		for pc := 0; pc < k; pc += gemmKC {
-			kcb := min(gemmKC, k-pc)
+		for pc := 0; pc < k; pc += kc {
+			kcb := min(kc, k-pc)
 			src.pack(bp, nr, pc, kcb, jc, ncb)
 			acc := !(overwrite && pc == 0)
 			for ir := r0; ir < r1; ir++ {

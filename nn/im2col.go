@@ -87,40 +87,9 @@ func bandRows(k, ow int) int {
 	return max(1, r)
 }
 
-// im2colRows is im2col restricted to the output rows [oy0, oy1): col is a
-// (c·KH·KW) × ((oy1-oy0)·ow) matrix.
-func im2colRows(x []float32, c, h, w int, g ConvGeom, oy0, oy1 int, col []float32) {
-	_, ow := g.OutSize(h, w)
-	idx := 0
-	for ci := 0; ci < c; ci++ {
-		plane := x[ci*h*w : (ci+1)*h*w]
-		for ky := 0; ky < g.KH; ky++ {
-			for kx := 0; kx < g.KW; kx++ {
-				for oy := oy0; oy < oy1; oy++ {
-					iy := oy*g.StrideH - g.PadH + ky
-					dst := col[idx : idx+ow]
-					idx += ow
-					if iy < 0 || iy >= h {
-						clear(dst)
-						continue
-					}
-					src := plane[iy*w : (iy+1)*w]
-					for ox := range dst {
-						ix := ox*g.StrideW - g.PadW + kx
-						if ix < 0 || ix >= w {
-							dst[ox] = 0
-						} else {
-							dst[ox] = src[ix]
-						}
-					}
-				}
-			}
-		}
-	}
-}
-
-// col2imRows is the adjoint of im2colRows: it adds a column chunk for the
-// output rows [oy0, oy1) back into x (c×h×w), which is accumulated into.
+// col2imRows is col2im restricted to the output rows [oy0, oy1): it adds a
+// column chunk ((c·KH·KW) × ((oy1-oy0)·ow)) back into x (c×h×w), which is
+// accumulated into.
 func col2imRows(col []float32, c, h, w int, g ConvGeom, oy0, oy1 int, x []float32) {
 	_, ow := g.OutSize(h, w)
 	idx := 0

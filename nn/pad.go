@@ -45,19 +45,21 @@ func (l *ReflectionPad2d) Forward(x *Tensor) *Tensor {
 	n, c, h, w, p := x.N(), x.C(), x.H(), x.W(), l.Pad
 	ph, pw := h+2*p, w+2*p
 	y := NewTensor(n, c, ph, pw)
-	for i := 0; i < n*c; i++ {
-		src := x.Data[i*h*w : (i+1)*h*w]
-		dst := y.Data[i*ph*pw : (i+1)*ph*pw]
-		for oy := 0; oy < ph; oy++ {
-			row := src[reflect(oy-p, h)*w:][:w]
-			out := dst[oy*pw : (oy+1)*pw]
-			for ox := 0; ox < p; ox++ {
-				out[ox] = row[p-ox]
-				out[pw-1-ox] = row[w-1-p+ox]
+	parallelElems(n*c, 0.3*float64(ph*pw), func(i0, i1 int) {
+		for i := i0; i < i1; i++ {
+			src := x.Data[i*h*w : (i+1)*h*w]
+			dst := y.Data[i*ph*pw : (i+1)*ph*pw]
+			for oy := 0; oy < ph; oy++ {
+				row := src[reflect(oy-p, h)*w:][:w]
+				out := dst[oy*pw : (oy+1)*pw]
+				for ox := 0; ox < p; ox++ {
+					out[ox] = row[p-ox]
+					out[pw-1-ox] = row[w-1-p+ox]
+				}
+				copy(out[p:p+w], row)
 			}
-			copy(out[p:p+w], row)
 		}
-	}
+	})
 	return y
 }
 
@@ -69,19 +71,26 @@ func (l *ReflectionPad2d) Backward(x, y, dy *Tensor) *Tensor {
 	if len(dy.Data) != n*c*ph*pw {
 		panic(fmt.Sprintf("nn: ReflectionPad2d.Backward: dy has shape %v, want [%d %d %d %d]", dy.Shape, n, c, ph, pw))
 	}
-	dx := NewTensor(x.Shape...)
-	for i := 0; i < n*c; i++ {
-		src := dy.Data[i*ph*pw : (i+1)*ph*pw]
-		dst := dx.Data[i*h*w : (i+1)*h*w]
-		for oy := 0; oy < ph; oy++ {
-			row := dst[reflect(oy-p, h)*w:][:w]
-			in := src[oy*pw : (oy+1)*pw]
-			for ox := 0; ox < p; ox++ {
-				row[p-ox] += in[ox]
-				row[w-1-p+ox] += in[pw-1-ox]
+	dx := newScratchTensor(false, x.Shape...)
+	parallelFor(n*c, ph*pw, func(lo, hi int) {
+		for i := lo; i < hi; i++ {
+			src := dy.Data[i*ph*pw : (i+1)*ph*pw]
+			dst := dx.Data[i*h*w : (i+1)*h*w]
+			for r := 0; r < h; r++ { // the middle first, then the mirrored borders
+				copy(dst[r*w:(r+1)*w], src[(r+p)*pw+p:(r+p)*pw+p+w])
 			}
-			addInto(row, in[p:p+w])
+			for oy := 0; oy < ph; oy++ {
+				row := dst[reflect(oy-p, h)*w:][:w]
+				in := src[oy*pw : (oy+1)*pw]
+				for ox := 0; ox < p; ox++ {
+					row[p-ox] += in[ox]
+					row[w-1-p+ox] += in[pw-1-ox]
+				}
+				if oy < p || oy >= p+h {
+					addInto(row, in[p:p+w])
+				}
+			}
 		}
-	}
+	})
 	return dx
 }

@@ -35,13 +35,21 @@ func (r *ResnetBlock) Forward(x *Tensor) *Tensor {
 func (r *ResnetBlock) forwardTrain(x *Tensor) (*Tensor, *Tape) {
 	check4D("ResnetBlock", x, r.Dim)
 	h, t := sequential(r.ConvBlock).forwardTrain(x)
-	y := h.Clone()
-	addInto(y.Data, x.Data)
+	y := newScratchTensor(false, h.Shape...)
+	for i, v := range h.Data {
+		y.Data[i] = v + x.Data[i]
+	}
 	return y, t
 }
 
 func (r *ResnetBlock) backwardTape(t *Tape, dy *Tensor) *Tensor {
-	dx := sequential(r.ConvBlock).backward(t, dy)
+	return r.backwardTapeFor(t, dy, true)
+}
+
+// backwardTapeFor is backwardTape, accumulating the parameter gradients only
+// if params is set.
+func (r *ResnetBlock) backwardTapeFor(t *Tape, dy *Tensor, params bool) *Tensor {
+	dx := sequential(r.ConvBlock).backwardFor(t, dy, convGrads{input: true, params: params})
 	addInto(dx.Data, dy.Data)
 	return dx
 }

@@ -28,6 +28,12 @@ func (s sequential) forwardTrain(x *Tensor) (*Tensor, *Tape) {
 	for i, l := range s {
 		if c, ok := l.(taped); ok {
 			x, t.subs[i] = c.forwardTrain(x)
+		} else if ip, ok := l.(inPlacer); ok && !isDropout(l) {
+			// Element-wise: a pooled copy of x, transformed in place.
+			y := newScratchTensor(false, x.Shape...)
+			copy(y.Data, x.Data)
+			ip.forwardInPlace(y)
+			x = y
 		} else {
 			x = l.Forward(x)
 		}
@@ -36,17 +42,93 @@ func (s sequential) forwardTrain(x *Tensor) (*Tensor, *Tape) {
 	return x, t
 }
 
+func isDropout(l Layer) bool { _, ok := l.(*Dropout); return ok }
+
+// Release gives the storage of the tape's inner activations back for later
+// training passes to reuse. The tape's input and output are kept (they
+// belong to the caller); the tape must not be used afterwards.
+func (t *Tape) Release() {
+	if t == nil || len(t.acts) == 0 {
+		return
+	}
+	seen := map[*float32]bool{}
+	for _, a := range []*Tensor{t.acts[0], t.acts[len(t.acts)-1]} {
+		if len(a.Data) > 0 {
+			seen[&a.Data[0]] = true
+		}
+	}
+	t.release(seen)
+}
+
+// release puts every activation but the input (which the enclosing tape or
+// the caller owns) into the pool once, and clears the tape.
+func (t *Tape) release(seen map[*float32]bool) {
+	for i, a := range t.acts {
+		if i < len(t.subs) && t.subs[i] != nil {
+			t.subs[i].release(seen)
+		}
+		if i == 0 || a == nil || len(a.Data) == 0 || seen[&a.Data[0]] {
+			continue
+		}
+		seen[&a.Data[0]] = true
+		putScratch(a.Data)
+	}
+	t.acts, t.subs = nil, nil
+}
+
 // backward walks the tape in reverse, accumulating parameter gradients, and
 // returns dL/dx for the tape's input.
-func (s sequential) backward(t *Tape, dy *Tensor) *Tensor {
+func (s sequential) backward(t *Tape, dy *Tensor) *Tensor { return s.backwardFor(t, dy, allGrads) }
+
+// inPlaceBackwarder is implemented by element-wise layers whose gradient
+// can overwrite dy (dy becomes dx).
+type inPlaceBackwarder interface {
+	backwardInPlace(x, y, dy *Tensor)
+}
+
+// backwardFor is backward restricted to want: without want.params the
+// convolutions leave their gradients alone; without want.input it returns
+// nil and skips what only dx needs (the first convolution's input gradient).
+// Gradients it allocated itself are overwritten in place by element-wise
+// layers and recycled once consumed; the caller's dy is never modified.
+func (s sequential) backwardFor(t *Tape, dy *Tensor, want convGrads) *Tensor {
 	if t == nil || len(t.acts) != len(s)+1 {
 		panic("nn: Backward: tape was recorded by a different model")
 	}
+	owned := false // dy was allocated here
 	for i := len(s) - 1; i >= 0; i-- {
-		if c, ok := s[i].(taped); ok && t.subs[i] != nil {
-			dy = c.backwardTape(t.subs[i], dy)
-		} else {
-			dy = s[i].Backward(t.acts[i], t.acts[i+1], dy)
+		x, y := t.acts[i], t.acts[i+1]
+		sub := convGrads{input: i > 0 || want.input, params: want.params}
+		var dx *Tensor
+		switch l := s[i].(type) {
+		case *Conv2d:
+			dx = l.backward(x, dy, sub)
+		case *ConvTranspose2d:
+			dx = l.backward(x, dy, sub)
+		case *ResnetBlock:
+			if t.subs[i] == nil {
+				panic("nn: Backward: tape was recorded by a different model")
+			}
+			dx = l.backwardTapeFor(t.subs[i], dy, want.params)
+		default:
+			if !sub.input && len(l.Params()) == 0 {
+				break
+			}
+			if ip, ok := l.(inPlaceBackwarder); ok && owned {
+				ip.backwardInPlace(x, y, dy)
+				continue
+			}
+			dx = l.Backward(x, y, dy)
+		}
+		if dx == dy { // Dropout
+			continue
+		}
+		if owned {
+			putScratch(dy.Data)
+		}
+		dy, owned = dx, true
+		if dy == nil {
+			return nil
 		}
 	}
 	return dy

@@ -1,0 +1,68 @@
+package nn
+
+import (
+	"math"
+	"math/rand/v2"
+	"testing"
+)
+
+// TestVecHelpers checks the element-wise helpers (SIMD in the simd builds)
+// against plain loops, at lengths around the vector widths, with NaN, ±0
+// and ±Inf among the values.
+func TestVecHelpers(t *testing.T) {
+	r := rand.New(rand.NewPCG(5, 6))
+	special := []float32{float32(math.NaN()), 0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1))}
+	for n := 0; n <= 40; n++ {
+		x := make([]float32, n)
+		for i := range x {
+			x[i] = float32(r.NormFloat64())
+			if r.IntN(4) == 0 {
+				x[i] = special[r.IntN(len(special))]
+			}
+		}
+		got := append([]float32(nil), x...)
+		reluRow(got)
+		for i, v := range x {
+			want := v
+			if !(v > 0) {
+				want = 0
+			}
+			if math.Float32bits(got[i]) != math.Float32bits(want) && !(want == 0 && got[i] == 0) {
+				t.Fatalf("reluRow n=%d: [%d] = %v from %v, want %v", n, i, got[i], v, want)
+			}
+		}
+		dst := make([]float32, n)
+		src := append(append([]float32(nil), x...), 7)
+		copyRow(dst, src)
+		for i := range dst {
+			if math.Float32bits(dst[i]) != math.Float32bits(x[i]) {
+				t.Fatalf("copyRow n=%d: [%d] = %v, want %v", n, i, dst[i], x[i])
+			}
+		}
+	}
+}
+
+// TestGatherRows checks gatherRows (vector copies for the kernels' panel
+// widths) against plain copies.
+func TestGatherRows(t *testing.T) {
+	r := rand.New(rand.NewPCG(7, 8))
+	x := randSlice(r, 4000)
+	for _, nr := range []int{1, 5, 8, 16, 24, 32} {
+		for _, n := range []int{1, 3, 40} {
+			taps := make([]int, n)
+			for i := range taps {
+				taps[i] = i*37 + r.IntN(30)
+			}
+			off := r.IntN(50)
+			got := make([]float32, n*nr)
+			gatherRows(got, nr, x, taps, off)
+			for p, tp := range taps {
+				for j := 0; j < nr; j++ {
+					if got[p*nr+j] != x[tp+off+j] {
+						t.Fatalf("nr %d n %d: row %d col %d = %v, want %v", nr, n, p, j, got[p*nr+j], x[tp+off+j])
+					}
+				}
+			}
+		}
+	}
+}

@@ -1,0 +1,233 @@
+"""Fixture for trainer/train's exact-step test (TestStepMatchesPyTorch).
+
+Runs the official CycleGAN algorithm (junyanz/pytorch-CycleGAN-and-pix2pix:
+models/networks.py ResnetGenerator + NLayerDiscriminator with InstanceNorm,
+models/cycle_gan_model.py optimize_parameters, util/image_pool.py, Adam) on a
+small configuration for two full iterations from fixed initial weights and
+fixed images, and saves everything the Go test needs:
+
+    testdata/trainer/step.json   configuration, loss values per iteration,
+                                 and an index of the arrays below
+    testdata/trainer/step.f32    the arrays, float32 little-endian:
+        init/<net>/<key>    initial weights of G_A, G_B, D_A, D_B
+        iter<k>/real_A, iter<k>/real_B   the input batches (k = 0, 1)
+        final/<net>/<key>   the weights after both iterations
+
+Configuration: ngf 4, resnet with 2 blocks, ndf 8, n_layers_D 2, 32x32,
+batch 1, lambda_A = lambda_B = 10, lambda_identity 0.5, Adam lr 2e-4,
+betas (0.5, 0.999), pool_size 50. With a pool of 50 and two iterations the
+pool is still filling, so the official pool returns the query images
+unchanged and draws no random numbers: the step is fully deterministic.
+
+Run with Debian's python3-torch 1.13 from the repository root:
+    /usr/bin/python3 testdata/pytorch/gen_train_step.py
+"""
+import itertools
+import json
+import random
+
+import numpy as np
+import torch
+import torch.nn as nn
+
+torch.manual_seed(1234)
+random.seed(1234)
+torch.set_num_threads(1)
+
+NGF, NBLOCKS, NDF, NLAYERS, SIZE = 4, 2, 8, 2, 32
+LAMBDA_A, LAMBDA_B, LAMBDA_IDT = 10.0, 10.0, 0.5
+LR, BETA1 = 0.0002, 0.5
+
+
+# ---- models/networks.py (norm_layer = InstanceNorm2d(affine=False), use_bias = True)
+class ResnetBlock(nn.Module):
+    def __init__(self, dim):
+        super().__init__()
+        norm = nn.InstanceNorm2d
+        self.conv_block = nn.Sequential(
+            nn.ReflectionPad2d(1), nn.Conv2d(dim, dim, 3, padding=0, bias=True), norm(dim), nn.ReLU(True),
+            nn.ReflectionPad2d(1), nn.Conv2d(dim, dim, 3, padding=0, bias=True), norm(dim))
+
+    def forward(self, x):
+        return x + self.conv_block(x)
+
+
+class ResnetGenerator(nn.Module):
+    def __init__(self, input_nc, output_nc, ngf, n_blocks):
+        super().__init__()
+        norm = nn.InstanceNorm2d
+        model = [nn.ReflectionPad2d(3), nn.Conv2d(input_nc, ngf, 7, padding=0, bias=True), norm(ngf), nn.ReLU(True)]
+        for i in range(2):
+            mult = 2 ** i
+            model += [nn.Conv2d(ngf * mult, ngf * mult * 2, 3, stride=2, padding=1, bias=True),
+                      norm(ngf * mult * 2), nn.ReLU(True)]
+        mult = 4
+        for i in range(n_blocks):
+            model += [ResnetBlock(ngf * mult)]
+        for i in range(2):
+            mult = 2 ** (2 - i)
+            model += [nn.ConvTranspose2d(ngf * mult, int(ngf * mult / 2), 3, stride=2, padding=1,
+                                         output_padding=1, bias=True),
+                      norm(int(ngf * mult / 2)), nn.ReLU(True)]
+        model += [nn.ReflectionPad2d(3), nn.Conv2d(ngf, output_nc, 7, padding=0), nn.Tanh()]
+        self.model = nn.Sequential(*model)
+
+    def forward(self, x):
+        return self.model(x)
+
+
+class NLayerDiscriminator(nn.Module):
+    def __init__(self, input_nc, ndf, n_layers):
+        super().__init__()
+        norm = nn.InstanceNorm2d
+        kw, padw = 4, 1
+        seq = [nn.Conv2d(input_nc, ndf, kw, stride=2, padding=padw), nn.LeakyReLU(0.2, True)]
+        nf_mult = 1
+        for n in range(1, n_layers):
+            nf_mult_prev = nf_mult
+            nf_mult = min(2 ** n, 8)
+            seq += [nn.Conv2d(ndf * nf_mult_prev, ndf * nf_mult, kw, stride=2, padding=padw, bias=True),
+                    norm(ndf * nf_mult), nn.LeakyReLU(0.2, True)]
+        nf_mult_prev = nf_mult
+        nf_mult = min(2 ** n_layers, 8)
+        seq += [nn.Conv2d(ndf * nf_mult_prev, ndf * nf_mult, kw, stride=1, padding=padw, bias=True),
+                norm(ndf * nf_mult), nn.LeakyReLU(0.2, True)]
+        seq += [nn.Conv2d(ndf * nf_mult, 1, kw, stride=1, padding=padw)]
+        self.model = nn.Sequential(*seq)
+
+    def forward(self, x):
+        return self.model(x)
+
+
+def init_weights(net, gain=0.02):  # init_type 'normal'
+    def f(m):
+        cn = m.__class__.__name__
+        if hasattr(m, 'weight') and cn.find('Conv') != -1:
+            nn.init.normal_(m.weight.data, 0.0, gain)
+            if m.bias is not None:
+                nn.init.constant_(m.bias.data, 0.0)
+    net.apply(f)
+
+
+# ---- util/image_pool.py
+class ImagePool:
+    def __init__(self, pool_size):
+        self.pool_size = pool_size
+        self.num_imgs = 0
+        self.images = []
+
+    def query(self, images):
+        if self.pool_size == 0:
+            return images
+        out = []
+        for image in images:
+            image = torch.unsqueeze(image.data, 0)
+            if self.num_imgs < self.pool_size:
+                self.num_imgs += 1
+                self.images.append(image)
+                out.append(image)
+            else:
+                if random.uniform(0, 1) > 0.5:
+                    rid = random.randint(0, self.pool_size - 1)
+                    tmp = self.images[rid].clone()
+                    self.images[rid] = image
+                    out.append(tmp)
+                else:
+                    out.append(image)
+        return torch.cat(out, 0)
+
+
+def set_requires_grad(nets, flag):
+    for n in nets:
+        for p in n.parameters():
+            p.requires_grad = flag
+
+
+# ---- models/cycle_gan_model.py
+netG_A = ResnetGenerator(3, 3, NGF, NBLOCKS)
+netG_B = ResnetGenerator(3, 3, NGF, NBLOCKS)
+netD_A = NLayerDiscriminator(3, NDF, NLAYERS)
+netD_B = NLayerDiscriminator(3, NDF, NLAYERS)
+for n in (netG_A, netG_B, netD_A, netD_B):
+    init_weights(n)
+nets = {"G_A": netG_A, "G_B": netG_B, "D_A": netD_A, "D_B": netD_B}
+criterionGAN = nn.MSELoss()   # GANLoss('lsgan') against a tensor of 1s or 0s
+criterionCycle = nn.L1Loss()
+criterionIdt = nn.L1Loss()
+optimizer_G = torch.optim.Adam(itertools.chain(netG_A.parameters(), netG_B.parameters()), lr=LR, betas=(BETA1, 0.999))
+optimizer_D = torch.optim.Adam(itertools.chain(netD_A.parameters(), netD_B.parameters()), lr=LR, betas=(BETA1, 0.999))
+fake_A_pool, fake_B_pool = ImagePool(50), ImagePool(50)
+
+
+def gan(pred, real):
+    return criterionGAN(pred, torch.full_like(pred, 1.0 if real else 0.0))
+
+
+arrays = []  # (name, np.float32 array)
+for name, net in nets.items():
+    for k, v in net.state_dict().items():
+        arrays.append(("init/%s/%s" % (name, k), v.detach().numpy().copy()))
+
+losses = []
+for it in range(2):
+    # Smooth-ish images in [-1, 1] (a random low-resolution image upsampled).
+    def image():
+        low = torch.rand(1, 3, 4, 4) * 2 - 1
+        return torch.nn.functional.interpolate(low, size=(SIZE, SIZE), mode='bilinear', align_corners=False)
+    real_A, real_B = image(), image()
+    arrays.append(("iter%d/real_A" % it, real_A.numpy().copy()))
+    arrays.append(("iter%d/real_B" % it, real_B.numpy().copy()))
+
+    # forward()
+    fake_B = netG_A(real_A)
+    rec_A = netG_B(fake_B)
+    fake_A = netG_B(real_B)
+    rec_B = netG_A(fake_A)
+    # G_A and G_B
+    set_requires_grad([netD_A, netD_B], False)
+    optimizer_G.zero_grad()
+    idt_A = netG_A(real_B)
+    loss_idt_A = criterionIdt(idt_A, real_B) * LAMBDA_B * LAMBDA_IDT
+    idt_B = netG_B(real_A)
+    loss_idt_B = criterionIdt(idt_B, real_A) * LAMBDA_A * LAMBDA_IDT
+    loss_G_A = gan(netD_A(fake_B), True)
+    loss_G_B = gan(netD_B(fake_A), True)
+    loss_cycle_A = criterionCycle(rec_A, real_A) * LAMBDA_A
+    loss_cycle_B = criterionCycle(rec_B, real_B) * LAMBDA_B
+    loss_G = loss_G_A + loss_G_B + loss_cycle_A + loss_cycle_B + loss_idt_A + loss_idt_B
+    loss_G.backward()
+    optimizer_G.step()
+    # D_A and D_B
+    set_requires_grad([netD_A, netD_B], True)
+    optimizer_D.zero_grad()
+
+    def backward_D_basic(netD, real, fake):
+        loss_D = (gan(netD(real), True) + gan(netD(fake.detach()), False)) * 0.5
+        loss_D.backward()
+        return loss_D
+    loss_D_A = backward_D_basic(netD_A, real_B, fake_B_pool.query(fake_B))
+    loss_D_B = backward_D_basic(netD_B, real_A, fake_A_pool.query(fake_A))
+    optimizer_D.step()
+    losses.append([float(x) for x in (loss_D_A, loss_G_A, loss_cycle_A, loss_idt_A,
+                                      loss_D_B, loss_G_B, loss_cycle_B, loss_idt_B)])
+
+for name, net in nets.items():
+    for k, v in net.state_dict().items():
+        arrays.append(("final/%s/%s" % (name, k), v.detach().numpy().copy()))
+
+index, blob, off = [], [], 0
+for name, a in arrays:
+    a = np.ascontiguousarray(a, dtype='<f4')
+    index.append({"name": name, "shape": list(a.shape), "offset": off})
+    blob.append(a.tobytes())
+    off += a.size
+with open("testdata/trainer/step.f32", "wb") as f:
+    f.write(b"".join(blob))
+with open("testdata/trainer/step.json", "w") as f:
+    json.dump({"torch": torch.__version__,
+               "config": {"ngf": NGF, "n_blocks": NBLOCKS, "ndf": NDF, "n_layers_D": NLAYERS, "size": SIZE,
+                          "lambda_A": LAMBDA_A, "lambda_B": LAMBDA_B, "lambda_identity": LAMBDA_IDT,
+                          "lr": LR, "beta1": BETA1, "pool_size": 50, "batch_size": 1},
+               "loss_names": ["D_A", "G_A", "cycle_A", "idt_A", "D_B", "G_B", "cycle_B", "idt_B"],
+               "losses": losses, "arrays": index}, f, indent=1)
+print("losses", losses)

@@ -1,0 +1,76 @@
+package main
+
+import (
+	"os"
+	"path/filepath"
+	"strings"
+	"testing"
+
+	"github.com/cyclegan-go/cyclegan/trainer/data"
+	"github.com/cyclegan-go/cyclegan/weights"
+)
+
+// train -> files of the run -> export -> translate, through the commands.
+func TestTrainExportTranslate(t *testing.T) {
+	root := t.TempDir()
+	writeImages(t, filepath.Join(root, "data", "trainA"), 3, 40, 36, 1)
+	writeImages(t, filepath.Join(root, "data", "trainB"), 4, 36, 40, 2)
+	args := tinyArgs(root, "e2e")
+	for i, a := range args {
+		if a == "--n_epochs" || a == "--n_epochs_decay" {
+			args[i+1] = "1"
+		}
+	}
+	if err := runTrain(append(args, "--save_latest_freq", "3")); err != nil {
+		t.Fatal(err)
+	}
+	run := filepath.Join(root, "ck", "e2e")
+	for _, f := range []string{"e2e.cgw", "loss_log.jsonl", "loss.png", "samples/epoch_001.png", "samples/epoch_002.png"} {
+		if st, err := os.Stat(filepath.Join(run, f)); err != nil || st.Size() == 0 {
+			t.Errorf("run file %s: %v", f, err)
+		}
+	}
+	log, _ := os.ReadFile(filepath.Join(run, "loss_log.jsonl"))
+	if !strings.Contains(string(log), `"cycle_A"`) {
+		t.Errorf("loss log: %s", log)
+	}
+	wf, err := weights.ReadFile(filepath.Join(run, "e2e.cgw"))
+	if err != nil || len(wf.Meta.Generators) != 2 || wf.Meta.Provenance.Iterations != 8 {
+		t.Fatalf("exported file: %+v %v", wf, err)
+	}
+	out := filepath.Join(root, "g.cgw")
+	if err := runExport([]string{run, "-o", out, "--dtype", "f32"}); err != nil {
+		t.Fatal(err)
+	}
+	if wf, err := weights.ReadFile(out); err != nil || wf.Meta.Storage != "f32" {
+		t.Fatalf("export f32: %v", err)
+	}
+
+	// An odd-sized photo keeps its size.
+	in := filepath.Join(root, "photos")
+	writeImages(t, in, 2, 37, 29, 5)
+	if err := runTranslate([]string{"-w", out, "--direction", "BtoA", in, "-o", filepath.Join(root, "outs")}); err != nil {
+		t.Fatal(err)
+	}
+	for _, n := range []string{"im0.png", "im1.png"} {
+		w, h, err := data.Probe(filepath.Join(root, "outs", n))
+		if err != nil || w != 37 || h != 29 {
+			t.Errorf("output %s: %dx%d %v", n, w, h, err)
+		}
+	}
+	one := filepath.Join(in, "im0.png")
+	before, _ := os.ReadFile(one)
+	if err := runTranslate([]string{"-w", out, one, "-o", one}); err == nil || !strings.Contains(err.Error(), "overwrite") {
+		t.Errorf("translating onto the input: %v", err)
+	}
+	if err := runTranslate([]string{"-w", out, one, "-o", filepath.Join(root, "x.jpg"), "--max_size", "16"}); err != nil {
+		t.Fatal(err)
+	}
+	if w, h, err := data.Probe(filepath.Join(root, "x.jpg")); err != nil || max(w, h) != 16 {
+		t.Errorf("--max_size 16: %dx%d %v", w, h, err)
+	}
+	after, _ := os.ReadFile(one)
+	if string(before) != string(after) {
+		t.Error("input changed")
+	}
+}

@@ -1,0 +1,175 @@
+package train
+
+import (
+	"fmt"
+	"math"
+	"math/rand/v2"
+	"runtime"
+	"sync"
+
+	"github.com/cyclegan-go/cyclegan/nn"
+)
+
+// Losses are the eight official loss values of one iteration, named as
+// cycle_gan_model.loss_names.
+type Losses struct {
+	DA, GA, CycleA, IdtA float64
+	DB, GB, CycleB, IdtB float64
+}
+
+// Names and Values list the losses in the official order
+// (D_A, G_A, cycle_A, idt_A, D_B, G_B, cycle_B, idt_B).
+func (l Losses) Names() []string {
+	return []string{"D_A", "G_A", "cycle_A", "idt_A", "D_B", "G_B", "cycle_B", "idt_B"}
+}
+
+// Values are the losses in Names order.
+func (l Losses) Values() []float64 {
+	return []float64{l.DA, l.GA, l.CycleA, l.IdtA, l.DB, l.GB, l.CycleB, l.IdtB}
+}
+
+// NonFiniteError reports a NaN or infinite loss.
+type NonFiniteError struct {
+	Loss  string
+	Value float64
+}
+
+func (e *NonFiniteError) Error() string {
+	return fmt.Sprintf("loss %s is %v", e.Loss, e.Value)
+}
+
+// Visuals are the images of the last iteration (for sample grids).
+type Visuals struct {
+	RealA, FakeB, RecA, RealB, FakeA, RecB *nn.Tensor
+}
+
+// Step is one call of the official optimize_parameters with learning rate
+// lr: forward (fake_B = G_A(A), rec_A = G_B(fake_B), fake_A = G_B(B),
+// rec_B = G_A(fake_A)); the generators' step with the discriminators
+// frozen (loss_G = GAN(D_A(fake_B), 1) + GAN(D_B(fake_A), 1) +
+// cycle_A*lambda_A + cycle_B*lambda_B + idt_A*lambda_B*lambda_idt +
+// idt_B*lambda_A*lambda_idt); then the discriminators' step, D_A on real_B
+// against pool(fake_B) and D_B on real_A against pool(fake_A), each loss
+// (MSE(D(real), 1) + MSE(D(fake), 0)) * 0.5. rng drives the image pools.
+//
+// If a loss is NaN or infinite, Step stops before the optimizer step that
+// would use it and returns a *NonFiniteError.
+func (m *Model) Step(realA, realB *nn.Tensor, lr float64, rng *rand.Rand) (Losses, *Visuals, error) {
+	var L Losses
+	// The two directions touch disjoint parameters (G_A and D_A on one side,
+	// G_B and D_B on the other), so they run side by side on two cores; each
+	// parameter's gradient receives its terms in the same order as in a
+	// sequential run, and the image pools draw from rng in the official order.
+	// forward()
+	var fakeB, recA, fakeA, recB *nn.Tensor
+	var tFakeB, tRecA, tFakeA, tRecB *nn.Tape
+	both(func() { fakeB, tFakeB = m.GA.ForwardTrain(realA) }, func() { fakeA, tFakeA = m.GB.ForwardTrain(realB) })
+	both(func() { recA, tRecA = m.GB.ForwardTrain(fakeB) }, func() { recB, tRecB = m.GA.ForwardTrain(fakeA) })
+
+	// backward_G(); gradients of D are not kept (requires_grad False).
+	m.OptG.ZeroGrad()
+	lA, lB, lIdt := float32(m.LambdaA), float32(m.LambdaB), float32(m.LambdaIdt)
+	// dL/dfake_B = D_A's input gradient + G_B's (through rec_A); likewise fake_A.
+	var dPredA, dRecA, dPredB, dRecB *nn.Tensor
+	both(func() {
+		if m.LambdaIdt > 0 {
+			idtA, tIdtA := m.GA.ForwardTrain(realB)
+			g := nn.NewTensor(idtA.Shape...)
+			L.IdtA = l1Loss(idtA.Data, realB.Data, lB*lIdt, g.Data) * float64(lB*lIdt)
+			m.GA.BackwardParams(tIdtA, g) // real_B needs no gradient
+			tIdtA.Release()
+		}
+		predA, tPredA := m.DA.ForwardTrain(fakeB)
+		g := nn.NewTensor(predA.Shape...)
+		L.GA = mseLoss(predA.Data, 1, 1, g.Data)
+		dPredA = m.DA.BackwardInput(tPredA, g) // D frozen: no D gradients
+		tPredA.Release()
+		g = nn.NewTensor(recB.Shape...)
+		L.CycleB = l1Loss(recB.Data, realB.Data, lB, g.Data) * float64(lB)
+		dRecB = m.GA.Backward(tRecB, g)
+		tRecB.Release()
+	}, func() {
+		if m.LambdaIdt > 0 {
+			idtB, tIdtB := m.GB.ForwardTrain(realA)
+			g := nn.NewTensor(idtB.Shape...)
+			L.IdtB = l1Loss(idtB.Data, realA.Data, lA*lIdt, g.Data) * float64(lA*lIdt)
+			m.GB.BackwardParams(tIdtB, g)
+			tIdtB.Release()
+		}
+		predB, tPredB := m.DB.ForwardTrain(fakeA)
+		g := nn.NewTensor(predB.Shape...)
+		L.GB = mseLoss(predB.Data, 1, 1, g.Data)
+		dPredB = m.DB.BackwardInput(tPredB, g)
+		tPredB.Release()
+		g = nn.NewTensor(recA.Shape...)
+		L.CycleA = l1Loss(recA.Data, realA.Data, lA, g.Data) * float64(lA)
+		dRecA = m.GB.Backward(tRecA, g)
+		tRecA.Release()
+	})
+	dFakeB := nn.NewTensor(fakeB.Shape...)
+	addInto(dFakeB.Data, dPredA.Data)
+	addInto(dFakeB.Data, dRecA.Data)
+	dFakeA := nn.NewTensor(fakeA.Shape...)
+	addInto(dFakeA.Data, dPredB.Data)
+	addInto(dFakeA.Data, dRecB.Data)
+
+	if err := checkFinite(L, "G_A", "G_B", "cycle_A", "cycle_B", "idt_A", "idt_B"); err != nil {
+		return L, nil, err
+	}
+	both(func() { m.GA.BackwardParams(tFakeB, dFakeB); tFakeB.Release() }, // real images need no gradient
+		func() { m.GB.BackwardParams(tFakeA, dFakeA); tFakeA.Release() })
+	m.OptG.Update(lr)
+
+	// backward_D_A(), backward_D_B(): fresh gradients for the discriminators.
+	m.OptD.ZeroGrad()
+	poolB := m.PoolB.Query(fakeB, rng)
+	poolA := m.PoolA.Query(fakeA, rng)
+	both(func() { L.DA = m.backwardD(m.DA, realB, poolB) }, func() { L.DB = m.backwardD(m.DB, realA, poolA) })
+	if err := checkFinite(L, "D_A", "D_B"); err != nil {
+		return L, nil, err
+	}
+	m.OptD.Update(lr)
+	return L, &Visuals{RealA: realA, FakeB: fakeB, RecA: recA, RealB: realB, FakeA: fakeA, RecB: recB}, nil
+}
+
+// backwardD is the official backward_D_basic: LSGAN loss of D on a real
+// and a (detached) fake batch, halved; accumulates D's gradients.
+func (m *Model) backwardD(d *nn.Discriminator, real, fake *nn.Tensor) float64 {
+	pr, tr := d.ForwardTrain(real)
+	g := nn.NewTensor(pr.Shape...)
+	lr := mseLoss(pr.Data, 1, 0.5, g.Data)
+	d.BackwardParams(tr, g) // neither input needs a gradient (the fake is detached)
+	tr.Release()
+	pf, tf := d.ForwardTrain(fake)
+	g = nn.NewTensor(pf.Shape...)
+	lf := mseLoss(pf.Data, 0, 0.5, g.Data)
+	d.BackwardParams(tf, g)
+	tf.Release()
+	return (lr + lf) * 0.5
+}
+
+func checkFinite(l Losses, which ...string) error {
+	names, vals := l.Names(), l.Values()
+	for _, w := range which {
+		for i, n := range names {
+			if n == w && (math.IsNaN(vals[i]) || math.IsInf(vals[i], 0)) {
+				return &NonFiniteError{Loss: n, Value: vals[i]}
+			}
+		}
+	}
+	return nil
+}
+
+// both runs a and b, side by side when there are two cores or more. They
+// must touch disjoint state.
+func both(a, b func()) {
+	if runtime.GOMAXPROCS(0) < 2 {
+		a()
+		b()
+		return
+	}
+	var wg sync.WaitGroup
+	wg.Go(a)
+	b()
+	wg.Wait()
+}
