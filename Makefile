@@ -8,7 +8,7 @@ GO      ?= go
 GOROOT  := $(shell $(GO) env GOROOT)
 WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 
-.PHONY: all build test test-native test-purego test-wasm bench wasm site demo clean
+.PHONY: all build test test-native test-purego test-wasm test-fuzz bench wasm site demo zoo models clean
 
 all: build
 
@@ -16,8 +16,9 @@ all: build
 build:
 	$(GO) build -o bin/cyclegan ./trainer
 
-## test: native tests with the SIMD kernels, again with the portable kernels, and nn under js/wasm
-test: test-native test-purego test-wasm
+## test: native tests with the SIMD kernels, again with the portable kernels (purego),
+## nn and weights under js/wasm in node, and a short run of each fuzzer from its seed corpus
+test: test-native test-purego test-wasm test-fuzz
 
 test-native:
 	$(GO) test -count=1 ./...
@@ -27,6 +28,15 @@ test-purego:
 
 test-wasm:
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASMEXEC) ./nn
+	GOOS=js GOARCH=wasm $(GO) test -count=1 -short -exec=$(WASMEXEC) ./weights
+
+## test-fuzz: the weight-file and checkpoint fuzzers, briefly (FUZZTIME=10m for a long run)
+FUZZTIME ?= 10s
+test-fuzz:
+	$(GO) test -run XXX -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./weights
+	$(GO) test -run XXX -fuzz '^FuzzReadBody$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./weights
+	$(GO) test -run XXX -fuzz '^FuzzDecodeMeta$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./weights
+	$(GO) test -run XXX -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./weights/pth
 
 ## wasm: the browser program alone, as `make site` builds it (bin/cyclegan.wasm)
 wasm:
@@ -44,6 +54,17 @@ demo: site
 ## and the PyTorch peer with ratios when python3-torch is installed (scripts/bench.sh)
 bench:
 	GO=$(GO) scripts/bench.sh
+
+## zoo: download an official pretrained model and import it (needs the network): make zoo MODEL=horse2zebra
+zoo: build
+	@test -n "$(MODEL)" || { echo "usage: make zoo MODEL=horse2zebra   (bin/cyclegan zoo --help lists the models)"; exit 2; }
+	bin/cyclegan zoo --dir models $(MODEL)
+
+## models: train the shipped default models on the weather photos (docs/MODELS.md);
+## resumable: run it again (or with RESUME=1) after an interruption and it continues
+DATA ?= ../shared/datasets/weather
+models: build
+	DATA=$(DATA) scripts/models.sh
 
 clean:
 	rm -rf bin dist

@@ -18,8 +18,9 @@ func runExport(args []string) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	out := fs.String("o", "", "output weight file (default RUN_DIR/<name>.cgw)")
 	dtype := fs.String("dtype", weights.DefaultStorage.String(), "storage of the weights: int8 | f16 | f32")
+	license := fs.String("license", "", "licence text recorded in the file's metadata (e.g. the training data's attribution)")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: cyclegan export RUN_DIR [-o FILE] [--dtype int8|f16|f32]\n\nWrites G_A and G_B of the run's latest valid checkpoint, with provenance metadata.\n\noptions:\n")
+		fmt.Fprintf(fs.Output(), "usage: cyclegan export RUN_DIR [-o FILE] [--dtype int8|f16|f32] [--license TEXT]\n\nWrites G_A and G_B of the run's latest valid checkpoint, with provenance metadata.\n\noptions:\n")
 		fs.PrintDefaults()
 	}
 	pos, err := parseInterspersed(fs, args)
@@ -38,7 +39,7 @@ func runExport(args []string) error {
 	if *out == "" {
 		*out = filepath.Join(pos[0], st.Options.Name+".cgw")
 	}
-	if err := exportState(st, *out, *dtype); err != nil {
+	if err := exportState(st, *out, *dtype, *license); err != nil {
 		return err
 	}
 	fmt.Fprintf(os.Stderr, "%s -> %s (%s, step %d)\n", path, *out, *dtype, st.Steps)

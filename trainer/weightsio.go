@@ -61,8 +61,9 @@ func initGenerators(o *train.Options, m *train.Model) error {
 	return nil
 }
 
-// exportState writes the two generators of a checkpoint as a weight file.
-func exportState(st *train.State, out, storage string) error {
+// exportState writes the two generators of a checkpoint as a weight file;
+// license (may be empty) is recorded in its metadata.
+func exportState(st *train.State, out, storage, license string) error {
 	if _, ok := weights.ParseStorage(storage); !ok {
 		return fmt.Errorf("--dtype %q: want int8, f16 or f32", storage)
 	}
@@ -76,7 +77,7 @@ func exportState(st *train.State, out, storage string) error {
 		Storage: storage,
 		Provenance: weights.Provenance{
 			Source: "trained", Trainer: "cyclegan-go train", Iterations: int64(st.Steps),
-			Epochs: st.Epoch - o.EpochCount, Date: weights.Now(),
+			Epochs: st.Epoch - o.EpochCount, Date: weights.Now(), License: license,
 			Notes: fmt.Sprintf("netG %s ngf %d, crop %d, lambda_A %g lambda_B %g lambda_identity %g, lr %g, exported %s",
 				o.NetG, o.NGF, o.CropSize, o.LambdaA, o.LambdaB, o.LambdaIdentity, o.LR, time.Now().UTC().Format(time.RFC3339)),
 		},
