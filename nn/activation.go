@@ -32,7 +32,7 @@ func (l *ReLU) Backward(x, y, dy *Tensor) *Tensor {
 // backwardInPlace turns dy into dx.
 func (*ReLU) backwardInPlace(x, y, dy *Tensor) {
 	checkSame("ReLU", y, dy)
-	parallelFor(len(dy.Data), 1, func(lo, hi int) {
+	parallelElems(len(dy.Data), 0.5, func(lo, hi int) {
 		g := dy.Data[lo:hi]
 		for i, v := range y.Data[lo:hi] {
 			// A bit mask, not a branch: signs are random, and a mispredicted
@@ -83,7 +83,7 @@ func (l *LeakyReLU) Backward(x, y, dy *Tensor) *Tensor {
 func (l *LeakyReLU) backwardInPlace(x, y, dy *Tensor) {
 	checkSame("LeakyReLU", x, dy)
 	one, slope := math.Float32bits(1), math.Float32bits(l.Slope)
-	parallelFor(len(dy.Data), 1, func(lo, hi int) {
+	parallelElems(len(dy.Data), 0.5, func(lo, hi int) {
 		g := dy.Data[lo:hi]
 		for i, v := range x.Data[lo:hi] {
 			var m uint32 // selects Slope or 1 without a branch (see ReLU)
@@ -127,7 +127,7 @@ func (l *Tanh) Backward(x, y, dy *Tensor) *Tensor {
 // backwardInPlace turns dy into dx.
 func (*Tanh) backwardInPlace(x, y, dy *Tensor) {
 	checkSame("Tanh", y, dy)
-	parallelFor(len(dy.Data), 1, func(lo, hi int) {
+	parallelElems(len(dy.Data), 0.5, func(lo, hi int) {
 		g := dy.Data[lo:hi]
 		for i, v := range y.Data[lo:hi] {
 			g[i] *= 1 - v*v

@@ -31,9 +31,9 @@ var benchGenerators = []struct {
 // benchWithThreads runs f with GOMAXPROCS and the kernels' thread count set to th.
 func benchWithThreads(th int, f func()) {
 	oldP := runtime.GOMAXPROCS(th)
-	oldT := gemmThreads
-	gemmThreads = th
-	defer func() { runtime.GOMAXPROCS(oldP); gemmThreads = oldT }()
+	oldT := parallelThreads
+	parallelThreads = th
+	defer func() { runtime.GOMAXPROCS(oldP); parallelThreads = oldT }()
 	f()
 }
 

@@ -101,8 +101,21 @@ func (s *im2colB) initTaps() {
 	}
 }
 
-// rowSeg is a run of a packed panel's columns that lie in one output row.
+// rowSeg is a run of a packed panel's columns that lie in one output row:
+// n columns from the panel's column off, output positions (oy, ox…ox+n−1).
 type rowSeg struct{ off, oy, ox, n int }
+
+// rowSegs appends to segs the runs of output columns [jq, jq+width) (ow
+// positions per output row) that lie in one output row each.
+func rowSegs(segs []rowSeg, jq, width, ow int) []rowSeg {
+	for j := 0; j < width; {
+		oy, ox := (jq+j)/ow, (jq+j)%ow
+		n := min(ow-ox, width-j)
+		segs = append(segs, rowSeg{j, oy, ox, n})
+		j += n
+	}
+	return segs
+}
 
 func (s *im2colB) pack(dst []float32, nr, p0, kc, j0, nc int) {
 	g, h, w, ow := s.g, s.h, s.w, s.ow
@@ -116,13 +129,7 @@ func (s *im2colB) pack(dst []float32, nr, p0, kc, j0, nc int) {
 		pan := dst[q*kc*nr : (q+1)*kc*nr]
 		jq := j0 + q*nr
 		width := min(nr, j0+nc-jq)
-		segs := segBuf[:0]
-		for j := 0; j < width; {
-			oy, ox := (jq+j)/ow, (jq+j)%ow
-			n := min(ow-ox, width-j)
-			segs = append(segs, rowSeg{j, oy, ox, n})
-			j += n
-		}
+		segs := rowSegs(segBuf[:0], jq, width, ow)
 		ci, ky, kx := p0/khw, p0%khw/g.KW, p0%g.KW
 		for p := 0; p < kc; p++ {
 			row := pan[p*nr : p*nr+nr]
@@ -180,26 +187,25 @@ func (s *im2colB) packValid(dst []float32, nr, p0, kc, j0, nc int) {
 	g, w, ow := s.g, s.w, s.ow
 	s.tapsOnce.Do(s.initTaps)
 	taps := s.taps[p0 : p0+kc]
-	var segBuf [64]rowSeg // rowSeg.oy holds the run's source offset here
+	var segBuf [64]rowSeg
+	var srcBuf [64]int
 	for q := 0; q*nr < nc; q++ {
 		pan := dst[q*kc*nr : (q+1)*kc*nr]
 		jq := j0 + q*nr
 		width := min(nr, j0+nc-jq)
-		segs := segBuf[:0]
-		for j := 0; j < width; {
-			oy, ox := (jq+j)/ow, (jq+j)%ow
-			n := min(ow-ox, width-j)
-			segs = append(segs, rowSeg{off: j, oy: oy*g.StrideH*w + ox, n: n})
-			j += n
+		segs := rowSegs(segBuf[:0], jq, width, ow)
+		src := srcBuf[:len(segs)] // each run's offset in x, less the tap's
+		for i, sg := range segs {
+			src[i] = sg.oy*g.StrideH*w + sg.ox
 		}
 		if len(segs) == 1 && width == nr { // the common case: one run of nr
-			gatherRows(pan, nr, s.x, taps, segs[0].oy)
+			gatherRows(pan, nr, s.x, taps, src[0])
 			continue
 		}
 		for p, tap := range taps {
 			row := pan[p*nr : p*nr+nr]
-			for _, sg := range segs {
-				copyRow(row[sg.off:sg.off+sg.n], s.x[tap+sg.oy:])
+			for i, sg := range segs {
+				copyRow(row[sg.off:sg.off+sg.n], s.x[tap+src[i]:])
 			}
 			clear(row[width:])
 		}

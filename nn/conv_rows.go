@@ -37,7 +37,7 @@ func conv2dRows(kern *gemmKernel, x []float32, cin, h, w int, wt []float32, cout
 	gemmPacked(kern, m, n, kd, pa, &im2colB{x: x, c: cin, h: h, w: w, g: rowG, ow: ow}, true, p, n)
 	pa.release()
 	clear(y[:cout*oh*ow])
-	parallelFor(cout*oh, ow*kh, func(lo, hi int) {
+	parallelElems(cout*oh, 0.5*float64(ow*kh), func(lo, hi int) {
 		for r := lo; r < hi; r++ {
 			co, oy := r/oh, r%oh
 			dst := y[r*ow : (r+1)*ow]

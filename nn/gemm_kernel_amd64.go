@@ -290,31 +290,35 @@ func gatherRows(dst []float32, nr int, x []float32, taps []int, off int) {
 	_ = dst[n*nr-1]
 	_ = x[taps[n-1]+off+nr-1]
 	_ = x[taps[0]+off]
+	// Row p's destination is computed from p rather than by advancing a
+	// pointer after each row, which would leave it one past the end of dst
+	// after the last row (harmless, but not a valid Go pointer: checkptr
+	// and the garbage collector may reject it).
 	pd, px := unsafe.Pointer(&dst[0]), unsafe.Pointer(&x[0])
 	switch nr {
 	case 32:
-		for _, t := range taps {
+		for p, t := range taps {
 			ps := unsafe.Add(px, 4*(t+off))
+			d := unsafe.Add(pd, 128*p)
 			v0 := archsimd.LoadFloat32x8Array((*[8]float32)(ps))
 			v1 := archsimd.LoadFloat32x8Array((*[8]float32)(unsafe.Add(ps, 32)))
 			v2 := archsimd.LoadFloat32x8Array((*[8]float32)(unsafe.Add(ps, 64)))
 			v3 := archsimd.LoadFloat32x8Array((*[8]float32)(unsafe.Add(ps, 96)))
-			v0.StoreArray((*[8]float32)(pd))
-			v1.StoreArray((*[8]float32)(unsafe.Add(pd, 32)))
-			v2.StoreArray((*[8]float32)(unsafe.Add(pd, 64)))
-			v3.StoreArray((*[8]float32)(unsafe.Add(pd, 96)))
-			pd = unsafe.Add(pd, 128)
+			v0.StoreArray((*[8]float32)(d))
+			v1.StoreArray((*[8]float32)(unsafe.Add(d, 32)))
+			v2.StoreArray((*[8]float32)(unsafe.Add(d, 64)))
+			v3.StoreArray((*[8]float32)(unsafe.Add(d, 96)))
 		}
 	case 24:
-		for _, t := range taps {
+		for p, t := range taps {
 			ps := unsafe.Add(px, 4*(t+off))
+			d := unsafe.Add(pd, 96*p)
 			v0 := archsimd.LoadFloat32x8Array((*[8]float32)(ps))
 			v1 := archsimd.LoadFloat32x8Array((*[8]float32)(unsafe.Add(ps, 32)))
 			v2 := archsimd.LoadFloat32x8Array((*[8]float32)(unsafe.Add(ps, 64)))
-			v0.StoreArray((*[8]float32)(pd))
-			v1.StoreArray((*[8]float32)(unsafe.Add(pd, 32)))
-			v2.StoreArray((*[8]float32)(unsafe.Add(pd, 64)))
-			pd = unsafe.Add(pd, 96)
+			v0.StoreArray((*[8]float32)(d))
+			v1.StoreArray((*[8]float32)(unsafe.Add(d, 32)))
+			v2.StoreArray((*[8]float32)(unsafe.Add(d, 64)))
 		}
 	default:
 		for p, t := range taps {

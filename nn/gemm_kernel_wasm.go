@@ -203,13 +203,15 @@ func gatherRows(dst []float32, nr int, x []float32, taps []int, off int) {
 		}
 		return
 	}
+	// Row p's destination is computed from p: advancing a pointer after each
+	// row would leave it one past the end of dst (not a valid Go pointer).
 	pd, px := unsafe.Pointer(&dst[0]), unsafe.Pointer(&x[0])
-	for _, t := range taps {
+	for p, t := range taps {
 		ps := unsafe.Add(px, 4*(t+off))
+		d := unsafe.Add(pd, 32*p)
 		v0 := archsimd.LoadFloat32x4Array((*[4]float32)(ps))
 		v1 := archsimd.LoadFloat32x4Array((*[4]float32)(unsafe.Add(ps, 16)))
-		v0.StoreArray((*[4]float32)(pd))
-		v1.StoreArray((*[4]float32)(unsafe.Add(pd, 16)))
-		pd = unsafe.Add(pd, 32)
+		v0.StoreArray((*[4]float32)(d))
+		v1.StoreArray((*[4]float32)(unsafe.Add(d, 16)))
 	}
 }

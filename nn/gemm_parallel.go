@@ -1,32 +1,10 @@
 package nn
 
-import (
-	"runtime"
-	"sync"
-	"sync/atomic"
-)
-
 // gemmMinFlopsPerThread keeps small products on one goroutine: below about a
 // million multiply-adds the start-up of a goroutine is not repaid.
 const gemmMinFlopsPerThread = 1 << 21
 
-// gemmThreads is how many goroutines a product (and the parallel element-wise
-// layers) may use: GOMAXPROCS natively, 1 under js/wasm where there are no
-// threads. Tests and benchmarks set it.
-var gemmThreads = 0 // 0: runtime.GOMAXPROCS(0)
-
-// maxThreads is the number of goroutines parallel work may use.
-func maxThreads() int {
-	if runtime.GOARCH == "wasm" {
-		return 1
-	}
-	t := gemmThreads
-	if t <= 0 {
-		t = runtime.GOMAXPROCS(0)
-	}
-	return t
-}
-
+// gemmWorkers is how many goroutines a product of m×k by k×n may use.
 func gemmWorkers(m, n, k int) int {
 	t := maxThreads()
 	if w := 2 * m * n * k / gemmMinFlopsPerThread; w < t {
@@ -35,64 +13,12 @@ func gemmWorkers(m, n, k int) int {
 	return t
 }
 
-// parallelChunks calls f(i0, i1) for consecutive chunks [i0, i1) of [0, n), at
-// most grain long, on up to workers goroutines (the caller's included). Chunks
-// are handed out on demand from an atomic counter, so a worker whose core is
-// busy with other processes simply takes fewer chunks: nothing waits for a
-// fixed share (two cores shared with other work made fixed halves slower than
-// one thread). No goroutine is started when one worker suffices.
-func parallelChunks(n, grain, workers int, f func(i0, i1 int)) {
-	if n <= 0 {
-		return
-	}
-	grain = max(grain, 1)
-	chunks := (n + grain - 1) / grain
-	workers = min(workers, chunks)
-	if workers <= 1 {
-		f(0, n)
-		return
-	}
-	var next atomic.Int64
-	work := func() {
-		for {
-			i0 := int(next.Add(int64(grain))) - grain
-			if i0 >= n {
-				return
-			}
-			f(i0, min(i0+grain, n))
-		}
-	}
-	var wg sync.WaitGroup
-	for range workers - 1 {
-		wg.Go(work)
-	}
-	work()
-	wg.Wait()
-}
-
-// parallelElems runs f over [0, n) split for element-wise work costing about
-// costPerElem nanoseconds an element: one chunk per ~50 µs of work, so small
-// layers stay on the caller's goroutine.
-func parallelElems(n int, costPerElem float64, f func(i0, i1 int)) {
-	const chunkNs = 50_000
-	grain := max(1, int(chunkNs/costPerElem))
-	w := maxThreads()
-	if n <= grain {
-		w = 1
-	}
-	// at least 4 chunks per worker when splitting, for balance
-	if w > 1 {
-		grain = min(grain, (n+4*w-1)/(4*w))
-	}
-	parallelChunks(n, grain, w, f)
-}
-
 // gemmPacked computes C (+)= A·B with A already packed and B packed panel by
 // panel from src. overwrite: the first depth block overwrites C (beta = 0).
 //
 // Work is cut into chunks of column panels (row panels when C is too narrow
 // for every worker to get several column chunks), handed out dynamically
-// (parallelChunks); every worker packs its own B panels and reads the shared
+// (parallelFor); every worker packs its own B panels and reads the shared
 // packed A.
 func gemmPacked(kern *gemmKernel, m, n, k int, pa *packedA, src bSource, overwrite bool, c []float32, ldc int) {
 	mr, nr := kern.mr, kern.nr
@@ -106,13 +32,13 @@ func gemmPacked(kern *gemmKernel, m, n, k int, pa *packedA, src bSource, overwri
 	if colPanels >= 4*w || colPanels >= rowPanels {
 		// chunks of about 8 panels, at least 4 per worker
 		grain := max(1, min(8, colPanels/(4*w)))
-		parallelChunks(colPanels, grain, w, func(q0, q1 int) {
+		parallelFor(colPanels, grain, w, func(q0, q1 int) {
 			gemmBlock(kern, m, k, pa, src, overwrite, c, ldc, 0, rowPanels, q0*nr, min(q1*nr, n))
 		})
 		return
 	}
 	grain := max(1, rowPanels/(4*w))
-	parallelChunks(rowPanels, grain, w, func(r0, r1 int) {
+	parallelFor(rowPanels, grain, w, func(r0, r1 int) {
 		gemmBlock(kern, m, k, pa, src, overwrite, c, ldc, r0, r1, 0, n)
 	})
 }
@@ -155,17 +81,7 @@ func gemmBlock(kern *gemmKernel, m, k int, pa *packedA, src bSource, overwrite b
 					continue
 				}
 				kern.tile(kcb, ap, b, tmp[:], nr, false)
-				for i := 0; i < rows; i++ {
-					dst := c[ci+i*ldc : ci+i*ldc+cols]
-					t := tmp[i*nr : i*nr+cols]
-					if acc {
-						for j, v := range t {
-							dst[j] += v
-						}
-					} else {
-						copy(dst, t)
-					}
-				}
+				mergeEdgeTile(c[ci:], ldc, tmp[:], nr, rows, cols, acc)
 			}
 		}
 	}
@@ -201,19 +117,24 @@ func gemmBlockAOuter(kern *gemmKernel, m, k int, pa *packedA, src bSource, overw
 						continue
 					}
 					kern.tile(kcb, ap, b, tmp[:], nr, false)
-					for i := 0; i < rows; i++ {
-						dst := c[ci+i*ldc : ci+i*ldc+cols]
-						t := tmp[i*nr : i*nr+cols]
-						if acc {
-							for j, v := range t {
-								dst[j] += v
-							}
-						} else {
-							copy(dst, t)
-						}
-					}
+					mergeEdgeTile(c[ci:], ldc, tmp[:], nr, rows, cols, acc)
 				}
 			}
+		}
+	}
+}
+
+// mergeEdgeTile adds (acc) or copies the top-left rows×cols corner of the
+// tile t (rows nr apart), computed aside because it overhangs C's edge,
+// into c (rows ldc apart).
+func mergeEdgeTile(c []float32, ldc int, t []float32, nr, rows, cols int, acc bool) {
+	for i := 0; i < rows; i++ {
+		dst := c[i*ldc : i*ldc+cols]
+		src := t[i*nr : i*nr+cols]
+		if acc {
+			addInto(dst, src)
+		} else {
+			copy(dst, src)
 		}
 	}
 }

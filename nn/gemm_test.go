@@ -23,9 +23,9 @@ func forEachKernel(t *testing.T, f func(t *testing.T, k *gemmKernel)) {
 
 // withThreads sets the number of GEMM goroutines for the duration of a test.
 func withThreads(t *testing.T, n int) {
-	old := gemmThreads
-	gemmThreads = n
-	t.Cleanup(func() { gemmThreads = old })
+	old := parallelThreads
+	parallelThreads = n
+	t.Cleanup(func() { parallelThreads = old })
 }
 
 func randSlice(r *rand.Rand, n int) []float32 {

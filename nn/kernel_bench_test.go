@@ -48,9 +48,9 @@ func BenchmarkGemm(b *testing.B) {
 		for _, kern := range gemmKernels {
 			for _, th := range benchThreads() {
 				b.Run(fmt.Sprintf("%s/%s/threads=%d", s.name, kern.name, th), func(b *testing.B) {
-					old := gemmThreads
-					gemmThreads = th
-					defer func() { gemmThreads = old }()
+					old := parallelThreads
+					parallelThreads = th
+					defer func() { parallelThreads = old }()
 					cpu0 := processCPUSeconds()
 					for b.Loop() {
 						sgemmWith(kern, false, false, s.m, s.n, s.k, 1, a, s.k, bm, s.n, 0, c, s.n)
@@ -87,9 +87,9 @@ func BenchmarkConvForward(b *testing.B) {
 			}
 			for _, th := range benchThreads() {
 				b.Run(fmt.Sprintf("%s/%s/threads=%d", cv.name, kern.name, th), func(b *testing.B) {
-					old := gemmThreads
-					gemmThreads = th
-					defer func() { gemmThreads = old }()
+					old := parallelThreads
+					parallelThreads = th
+					defer func() { parallelThreads = old }()
 					cache := &convCache{frozen: true}
 					cpu0 := processCPUSeconds()
 					for b.Loop() {

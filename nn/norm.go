@@ -103,7 +103,7 @@ func (l *InstanceNorm2d) backwardInPlace(x, y, dy *Tensor) {
 		panic(fmt.Sprintf("nn: InstanceNorm2d.Backward: dy has shape %v, want %v", dy.Shape, x.Shape))
 	}
 	hw := x.H() * x.W()
-	parallelFor(x.N()*x.C(), hw, func(lo, hi int) {
+	parallelElems(x.N()*x.C(), 5*float64(hw), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			xp := x.Data[i*hw : (i+1)*hw]
 			gp := dy.Data[i*hw : (i+1)*hw]

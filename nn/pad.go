@@ -72,7 +72,7 @@ func (l *ReflectionPad2d) Backward(x, y, dy *Tensor) *Tensor {
 		panic(fmt.Sprintf("nn: ReflectionPad2d.Backward: dy has shape %v, want [%d %d %d %d]", dy.Shape, n, c, ph, pw))
 	}
 	dx := newScratchTensor(false, x.Shape...)
-	parallelFor(n*c, ph*pw, func(lo, hi int) {
+	parallelElems(n*c, 0.5*float64(ph*pw), func(lo, hi int) {
 		for i := lo; i < hi; i++ {
 			src := dy.Data[i*ph*pw : (i+1)*ph*pw]
 			dst := dx.Data[i*h*w : (i+1)*h*w]

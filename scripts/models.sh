@@ -17,15 +17,22 @@ CYCLEGAN=${CYCLEGAN:-bin/cyclegan}
 RESUME=${RESUME:-1}
 LICENSE="Trained by cyclegan-go on the Multi-class Weather Dataset (Gbeminiyi Ajayi, 2018, Mendeley Data, CC BY 4.0). Weights: CC BY 4.0."
 
-# name  domain-A  domain-B  (the architecture is the same for all; see docs/MODELS.md)
-ALL="shine2sunrise:shine:sunrise shine2cloudy:shine:cloudy"
+# name:folder-A:folder-B (the architecture is the same for all; see docs/MODELS.md).
+# The training-set folders are named after the domains as the page shows them
+# (Sunny, Sunset, Cloudy): the weight file takes its domain names from them.
+ALL="sunny-sunset:shine:sunrise sunny-cloudy:shine:cloudy"
 MODELS=${MODELS:-$ALL}
 
 [ -d "$DATA" ] || { echo "models: no dataset at $DATA (set DATA=...)" >&2; exit 2; }
 
-# trainset DOMAIN: a folder of links to DOMAIN's photos minus the held-out ones.
+# display FOLDER: the plain name of a dataset folder.
+display() {
+	case $1 in shine) echo Sunny ;; sunrise) echo Sunset ;; cloudy) echo Cloudy ;; rain) echo Rainy ;; *) echo "$1" ;; esac
+}
+
+# trainset FOLDER: a folder of links to FOLDER's photos minus the held-out ones.
 trainset() {
-	local dom=$1 dir=$WORK/data/$1
+	local dom=$1 dir; dir=$WORK/data/$(display "$1")
 	[ -d "$DATA/$dom" ] || { echo "models: $DATA/$dom is missing" >&2; exit 2; }
 	rm -rf "$dir" && mkdir -p "$dir"
 	local src; src=$(cd "$DATA/$dom" && pwd)
