@@ -27,78 +27,16 @@ import os
 import platform
 import random
 import statistics
+import sys
 import time
 
 import torch
 import torch.nn as nn
 
-# --- model definitions: the official networks.py with CycleGAN's options -----
-
-
-def norm_layer(c):
-    return nn.InstanceNorm2d(c, affine=False, track_running_stats=False)
-
-
-class ResnetBlock(nn.Module):
-    def __init__(self, dim, use_dropout=False):
-        super().__init__()
-        b = [nn.ReflectionPad2d(1), nn.Conv2d(dim, dim, 3, padding=0, bias=True), norm_layer(dim), nn.ReLU(True)]
-        if use_dropout:
-            b += [nn.Dropout(0.5)]
-        b += [nn.ReflectionPad2d(1), nn.Conv2d(dim, dim, 3, padding=0, bias=True), norm_layer(dim)]
-        self.conv_block = nn.Sequential(*b)
-
-    def forward(self, x):
-        return x + self.conv_block(x)
-
-
-class ResnetGenerator(nn.Module):
-    def __init__(self, input_nc, output_nc, ngf=64, use_dropout=False, n_blocks=9):
-        super().__init__()
-        model = [nn.ReflectionPad2d(3), nn.Conv2d(input_nc, ngf, 7, padding=0, bias=True), norm_layer(ngf), nn.ReLU(True)]
-        for i in range(2):
-            mult = 2 ** i
-            model += [nn.Conv2d(ngf * mult, ngf * mult * 2, 3, stride=2, padding=1, bias=True),
-                      norm_layer(ngf * mult * 2), nn.ReLU(True)]
-        for i in range(n_blocks):
-            model += [ResnetBlock(ngf * 4, use_dropout)]
-        for i in range(2):
-            mult = 2 ** (2 - i)
-            model += [nn.ConvTranspose2d(ngf * mult, ngf * mult // 2, 3, stride=2, padding=1, output_padding=1, bias=True),
-                      norm_layer(ngf * mult // 2), nn.ReLU(True)]
-        model += [nn.ReflectionPad2d(3), nn.Conv2d(ngf, output_nc, 7, padding=0), nn.Tanh()]
-        self.model = nn.Sequential(*model)
-
-    def forward(self, x):
-        return self.model(x)
-
-
-class NLayerDiscriminator(nn.Module):
-    def __init__(self, input_nc, ndf=64, n_layers=3):
-        super().__init__()
-        seq = [nn.Conv2d(input_nc, ndf, 4, stride=2, padding=1), nn.LeakyReLU(0.2, True)]
-        nf_mult = 1
-        for n in range(1, n_layers):
-            nf_prev, nf_mult = nf_mult, min(2 ** n, 8)
-            seq += [nn.Conv2d(ndf * nf_prev, ndf * nf_mult, 4, stride=2, padding=1, bias=True),
-                    norm_layer(ndf * nf_mult), nn.LeakyReLU(0.2, True)]
-        nf_prev, nf_mult = nf_mult, min(2 ** n_layers, 8)
-        seq += [nn.Conv2d(ndf * nf_prev, ndf * nf_mult, 4, stride=1, padding=1, bias=True),
-                norm_layer(ndf * nf_mult), nn.LeakyReLU(0.2, True)]
-        seq += [nn.Conv2d(ndf * nf_mult, 1, 4, stride=1, padding=1)]
-        self.model = nn.Sequential(*seq)
-
-    def forward(self, x):
-        return self.model(x)
-
-
-def init_weights(net, gain=0.02):
-    """networks.init_weights(init_type='normal'): N(0, 0.02) weights, zero biases."""
-    for m in net.modules():
-        if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
-            nn.init.normal_(m.weight, 0.0, gain)
-            if m.bias is not None:
-                nn.init.constant_(m.bias, 0.0)
+# The model definitions (official networks.py, CycleGAN's options) are shared with
+# the fixture generators in testdata/pytorch/cyclegan_ref.py.
+sys.path.insert(0, os.path.join(os.path.dirname(os.path.abspath(__file__)), "..", "testdata", "pytorch"))
+from cyclegan_ref import NLayerDiscriminator, ResnetGenerator, init_weights  # noqa: E402
 
 
 class ImagePool:
@@ -128,7 +66,7 @@ class CycleGAN:
     """The training step of models/cycle_gan_model.py (lambda_A = lambda_B = 10, lambda_identity 0.5)."""
 
     def __init__(self, ngf, n_blocks, ndf, n_layers=3, lam=10.0, lam_idt=0.5):
-        self.G_A, self.G_B = ResnetGenerator(3, 3, ngf, False, n_blocks), ResnetGenerator(3, 3, ngf, False, n_blocks)
+        self.G_A, self.G_B = ResnetGenerator(3, 3, ngf, n_blocks=n_blocks), ResnetGenerator(3, 3, ngf, n_blocks=n_blocks)
         self.D_A, self.D_B = NLayerDiscriminator(3, ndf, n_layers), NLayerDiscriminator(3, ndf, n_layers)
         for net in (self.G_A, self.G_B, self.D_A, self.D_B):
             init_weights(net)
@@ -269,7 +207,7 @@ def main():
     random.seed(0)
     if args.only in (None, "forward"):
         for ngf, nb, size in FORWARD:
-            g = ResnetGenerator(3, 3, ngf, False, nb).eval()
+            g = ResnetGenerator(3, 3, ngf, n_blocks=nb).eval()
             x = torch.rand(1, 3, size, size) * 2 - 1
             macs = conv_macs(g, x)
             for t in threads:

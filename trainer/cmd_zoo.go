@@ -13,6 +13,7 @@ import (
 	"github.com/schollz/progressbar/v3"
 
 	"github.com/cyclegan-go/cyclegan/weights"
+	"github.com/cyclegan-go/cyclegan/weights/atomicfile"
 	"github.com/cyclegan-go/cyclegan/weights/pth"
 )
 
@@ -121,42 +122,31 @@ func download(progress io.Writer, url, path, label string) error {
 	if resp.StatusCode != http.StatusOK {
 		return fmt.Errorf("download %s: %s", url, resp.Status)
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".part*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	bar := progressbar.NewOptions64(resp.ContentLength,
-		progressbar.OptionSetWriter(progress),
-		progressbar.OptionSetDescription("downloading "+label),
-		progressbar.OptionShowBytes(true),
-		progressbar.OptionSetWidth(30),
-		progressbar.OptionThrottle(100*time.Millisecond),
-		progressbar.OptionShowCount(),
-		progressbar.OptionOnCompletion(func() { fmt.Fprintln(progress) }),
-		progressbar.OptionSpinnerType(14),
-		progressbar.OptionFullWidth(),
-	)
-	n, err := io.Copy(io.MultiWriter(tmp, bar), io.LimitReader(resp.Body, pth.MaxCheckpointSize+1))
-	if err == nil && resp.ContentLength >= 0 && n != resp.ContentLength {
-		err = fmt.Errorf("got %d of %d bytes", n, resp.ContentLength)
-	}
-	if err == nil && n > pth.MaxCheckpointSize {
-		err = fmt.Errorf("larger than %d bytes", int64(pth.MaxCheckpointSize))
-	}
-	if err != nil {
-		tmp.Close()
-		return fmt.Errorf("download %s: %w", url, err)
-	}
-	bar.Finish()
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, ".part*", func(tmp *os.File) error {
+		bar := progressbar.NewOptions64(resp.ContentLength,
+			progressbar.OptionSetWriter(progress),
+			progressbar.OptionSetDescription("downloading "+label),
+			progressbar.OptionShowBytes(true),
+			progressbar.OptionSetWidth(30),
+			progressbar.OptionThrottle(100*time.Millisecond),
+			progressbar.OptionShowCount(),
+			progressbar.OptionOnCompletion(func() { fmt.Fprintln(progress) }),
+			progressbar.OptionSpinnerType(14),
+			progressbar.OptionFullWidth(),
+		)
+		n, err := io.Copy(io.MultiWriter(tmp, bar), io.LimitReader(resp.Body, pth.MaxCheckpointSize+1))
+		if err == nil && resp.ContentLength >= 0 && n != resp.ContentLength {
+			err = fmt.Errorf("got %d of %d bytes", n, resp.ContentLength)
+		}
+		if err == nil && n > pth.MaxCheckpointSize {
+			err = fmt.Errorf("larger than %d bytes", int64(pth.MaxCheckpointSize))
+		}
+		if err != nil {
+			return fmt.Errorf("download %s: %w", url, err)
+		}
+		bar.Finish()
+		return nil
+	})
 }
 
 // zooDomains names the two domains of a pretrained model: "horse2zebra" ->

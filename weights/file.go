@@ -1,6 +1,9 @@
 package weights
 
-import "fmt"
+import (
+	"fmt"
+	"slices"
+)
 
 // Tensor is one named parameter in PyTorch layout.
 type Tensor struct {
@@ -56,7 +59,7 @@ func (f *File) check() error {
 		}
 		for i, s := range specs {
 			t := ts[i]
-			if t.Name != s.Name || !sameShape(t.Shape, s.Shape) || len(t.Data) != s.Len() {
+			if t.Name != s.Name || !slices.Equal(t.Shape, s.Shape) || len(t.Data) != s.Len() {
 				return fmt.Errorf("%w: generator %q tensor %d is %s%v (%d values), architecture needs %s%v",
 					ErrShape, gm.Key, i, t.Name, t.Shape, len(t.Data), s.Name, s.Shape)
 			}
@@ -71,15 +74,3 @@ func (f *File) check() error {
 }
 
 const maxFloat32 = 3.40282346638528859811704183484516925440e+38
-
-func sameShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
-}

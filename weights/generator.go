@@ -2,6 +2,7 @@ package weights
 
 import (
 	"fmt"
+	"slices"
 
 	"github.com/cyclegan-go/cyclegan/nn"
 )
@@ -34,7 +35,7 @@ func (f *File) Generator(i int) (*nn.Generator, error) {
 	}
 	for j, p := range params {
 		t := ts[j]
-		if p.Key != t.Name || !sameShape(p.Param.Value.Shape, t.Shape) {
+		if p.Key != t.Name || !slices.Equal(p.Param.Value.Shape, t.Shape) {
 			return nil, fmt.Errorf("%w: generator %q tensor %s%v where the network has %s%v",
 				ErrShape, gm.Key, t.Name, t.Shape, p.Key, p.Param.Value.Shape)
 		}

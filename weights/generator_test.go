@@ -3,6 +3,7 @@ package weights
 import (
 	"bytes"
 	"math/rand/v2"
+	"slices"
 	"testing"
 
 	"github.com/cyclegan-go/cyclegan/nn"
@@ -19,7 +20,7 @@ func TestArchMatchesNetwork(t *testing.T) {
 			t.Fatalf("%+v: %d params, %d specs", a, len(params), len(specs))
 		}
 		for i, p := range params {
-			if p.Key != specs[i].Name || !sameShape(p.Param.Value.Shape, specs[i].Shape) {
+			if p.Key != specs[i].Name || !slices.Equal(p.Param.Value.Shape, specs[i].Shape) {
 				t.Fatalf("%+v: param %d is %s%v, spec %s%v", a, i, p.Key, p.Param.Value.Shape, specs[i].Name, specs[i].Shape)
 			}
 		}

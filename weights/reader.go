@@ -9,6 +9,7 @@ import (
 	"io"
 	"math"
 	"os"
+	"slices"
 	"strings"
 
 	"github.com/klauspost/compress/zstd"
@@ -239,7 +240,7 @@ func (p *bodyParser) tensor(spec TensorSpec, want Storage) (Tensor, error) {
 	for i := range shape {
 		shape[i] = int(le.Uint32(b[4*i:]))
 	}
-	if !sameShape(shape, spec.Shape) {
+	if !slices.Equal(shape, spec.Shape) {
 		return Tensor{}, fmt.Errorf("%w: tensor %s has shape %v, the architecture needs %v", ErrShape, name, shape, spec.Shape)
 	}
 

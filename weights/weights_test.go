@@ -6,6 +6,7 @@ import (
 	"math"
 	"os"
 	"path/filepath"
+	"slices"
 	"testing"
 )
 
@@ -27,7 +28,7 @@ func TestRoundTripF32Exact(t *testing.T) {
 	for gi := range f.Weights {
 		for i, tw := range f.Weights[gi] {
 			tg := g.Weights[gi][i]
-			if tg.Name != tw.Name || !sameShape(tg.Shape, tw.Shape) {
+			if tg.Name != tw.Name || !slices.Equal(tg.Shape, tw.Shape) {
 				t.Fatalf("tensor %d: %s%v vs %s%v", i, tg.Name, tg.Shape, tw.Name, tw.Shape)
 			}
 			for j := range tw.Data {

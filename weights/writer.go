@@ -8,9 +8,10 @@ import (
 	"io"
 	"math"
 	"os"
-	"path/filepath"
 
 	"github.com/klauspost/compress/zstd"
+
+	"github.com/cyclegan-go/cyclegan/weights/atomicfile"
 )
 
 // Write encodes f in the storage named by f.Meta.Storage ("" means
@@ -119,22 +120,11 @@ func appendTensor(buf []byte, t Tensor, s Storage, axis int) ([]byte, error) {
 // WriteFile writes f to path atomically: a temporary file in the same
 // directory, synced, then renamed, so a failure never leaves a half-written file.
 func WriteFile(path string, f *File) error {
-	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+".tmp*")
-	if err != nil {
-		return err
-	}
-	defer os.Remove(tmp.Name()) // no-op after the rename
-	if err := Write(tmp, f); err != nil {
-		tmp.Close()
-		return fmt.Errorf("%s: %w", path, err)
-	}
-	_ = tmp.Chmod(0o644) // CreateTemp makes 0600; a published file is world-readable
-	if err := tmp.Sync(); err != nil {
-		tmp.Close()
-		return err
-	}
-	if err := tmp.Close(); err != nil {
-		return err
-	}
-	return os.Rename(tmp.Name(), path)
+	return atomicfile.Write(path, ".tmp*", func(tmp *os.File) error {
+		if err := Write(tmp, f); err != nil {
+			return fmt.Errorf("%s: %w", path, err)
+		}
+		_ = tmp.Chmod(0o644) // CreateTemp makes 0600; a published file is world-readable
+		return nil
+	})
 }

@@ -27,7 +27,7 @@ func BenchmarkBrowserTranslate(b *testing.B) {
 	configs := []struct {
 		name        string
 		ngf, blocks int
-	}{{"ngf64_b9", 64, 9}, {"ngf32_b9", 32, 9}}
+	}{{"ngf64_b9", 64, 9}, {"ngf32_b9", 32, 9}, {"ngf16_b6", 16, 6}}
 	for i, c := range configs {
 		if err := weights.WriteFile(filepath.Join(models, c.name+".cgw"), site.TinyModel(c.name, c.ngf, c.blocks, uint64(i+1), "G_A")); err != nil {
 			b.Fatal(err)

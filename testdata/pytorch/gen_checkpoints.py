@@ -5,8 +5,8 @@ Run with a Python that has torch (Debian: /usr/bin/python3 with python3-torch):
 
     /usr/bin/python3 testdata/pytorch/gen_checkpoints.py testdata/checkpoints
 
-The generator below is a copy of ResnetGenerator and ResnetBlock from
-junyanz/pytorch-CycleGAN-and-pix2pix models/networks.py (norm='instance',
+The generator is ResnetGenerator from cyclegan_ref.py next to this file, a copy
+of junyanz/pytorch-CycleGAN-and-pix2pix models/networks.py (norm='instance',
 padding_type='reflect'), so the state_dict keys and the forward pass are the
 official ones. For every case the script writes the checkpoint, a smooth
 synthetic input and the PyTorch output (raw little-endian float32), and an
@@ -19,7 +19,6 @@ quality measurements in docs/PERF.md.
 """
 import argparse
 import collections
-import functools
 import json
 import math
 import os
@@ -27,87 +26,11 @@ import os
 import torch
 import torch.nn as nn
 
-
-class ResnetGenerator(nn.Module):
-    def __init__(self, input_nc, output_nc, ngf=64, norm_layer=nn.BatchNorm2d, use_dropout=False, n_blocks=6, padding_type='reflect'):
-        assert(n_blocks >= 0)
-        super(ResnetGenerator, self).__init__()
-        if type(norm_layer) == functools.partial:
-            use_bias = norm_layer.func == nn.InstanceNorm2d
-        else:
-            use_bias = norm_layer == nn.InstanceNorm2d
-
-        model = [nn.ReflectionPad2d(3),
-                 nn.Conv2d(input_nc, ngf, kernel_size=7, padding=0, bias=use_bias),
-                 norm_layer(ngf),
-                 nn.ReLU(True)]
-
-        n_downsampling = 2
-        for i in range(n_downsampling):  # add downsampling layers
-            mult = 2 ** i
-            model += [nn.Conv2d(ngf * mult, ngf * mult * 2, kernel_size=3, stride=2, padding=1, bias=use_bias),
-                      norm_layer(ngf * mult * 2),
-                      nn.ReLU(True)]
-
-        mult = 2 ** n_downsampling
-        for i in range(n_blocks):       # add ResNet blocks
-            model += [ResnetBlock(ngf * mult, padding_type=padding_type, norm_layer=norm_layer, use_dropout=use_dropout, use_bias=use_bias)]
-
-        for i in range(n_downsampling):  # add upsampling layers
-            mult = 2 ** (n_downsampling - i)
-            model += [nn.ConvTranspose2d(ngf * mult, int(ngf * mult / 2),
-                                         kernel_size=3, stride=2,
-                                         padding=1, output_padding=1,
-                                         bias=use_bias),
-                      norm_layer(int(ngf * mult / 2)),
-                      nn.ReLU(True)]
-        model += [nn.ReflectionPad2d(3)]
-        model += [nn.Conv2d(ngf, output_nc, kernel_size=7, padding=0)]
-        model += [nn.Tanh()]
-
-        self.model = nn.Sequential(*model)
-
-    def forward(self, input):
-        return self.model(input)
-
-
-class ResnetBlock(nn.Module):
-    def __init__(self, dim, padding_type, norm_layer, use_dropout, use_bias):
-        super(ResnetBlock, self).__init__()
-        self.conv_block = self.build_conv_block(dim, padding_type, norm_layer, use_dropout, use_bias)
-
-    def build_conv_block(self, dim, padding_type, norm_layer, use_dropout, use_bias):
-        conv_block = []
-        p = 0
-        if padding_type == 'reflect':
-            conv_block += [nn.ReflectionPad2d(1)]
-        elif padding_type == 'replicate':
-            conv_block += [nn.ReplicationPad2d(1)]
-        elif padding_type == 'zero':
-            p = 1
-        conv_block += [nn.Conv2d(dim, dim, kernel_size=3, padding=p, bias=use_bias), norm_layer(dim), nn.ReLU(True)]
-        if use_dropout:
-            conv_block += [nn.Dropout(0.5)]
-
-        p = 0
-        if padding_type == 'reflect':
-            conv_block += [nn.ReflectionPad2d(1)]
-        elif padding_type == 'replicate':
-            conv_block += [nn.ReplicationPad2d(1)]
-        elif padding_type == 'zero':
-            p = 1
-        conv_block += [nn.Conv2d(dim, dim, kernel_size=3, padding=p, bias=use_bias), norm_layer(dim)]
-
-        return nn.Sequential(*conv_block)
-
-    def forward(self, x):
-        out = x + self.conv_block(x)
-        return out
+from cyclegan_ref import NORM_LAYER, ResnetGenerator
 
 
 def make_generator(input_nc, output_nc, ngf, n_blocks, dropout, random_bias=True):
-    norm = functools.partial(nn.InstanceNorm2d, affine=False, track_running_stats=False)
-    net = ResnetGenerator(input_nc, output_nc, ngf, norm_layer=norm, use_dropout=dropout, n_blocks=n_blocks)
+    net = ResnetGenerator(input_nc, output_nc, ngf, norm_layer=NORM_LAYER, use_dropout=dropout, n_blocks=n_blocks)
     for m in net.modules():  # init_weights(init_type='normal', init_gain=0.02)
         if isinstance(m, (nn.Conv2d, nn.ConvTranspose2d)):
             nn.init.normal_(m.weight.data, 0.0, 0.02)

@@ -41,106 +41,11 @@ import zlib
 import torch
 import torch.nn as nn
 
-# ---------------------------------------------------------------------------
-# Our own copy of the official model definitions, from
-# junyanz/pytorch-CycleGAN-and-pix2pix models/networks.py, with the options
-# CycleGAN uses: norm_layer = InstanceNorm2d(affine=False, track_running_stats=False),
-# hence use_bias = True, padding_type = 'reflect'.
-# ---------------------------------------------------------------------------
+from cyclegan_ref import NLayerDiscriminator, NORM_LAYER as norm_layer, ResnetBlock, ResnetGenerator
 
-
-def norm_layer(c):
-    # networks.get_norm_layer('instance')
-    return nn.InstanceNorm2d(c, affine=False, track_running_stats=False)
-
-
-USE_BIAS = True  # use_bias = norm_layer.func == nn.InstanceNorm2d
-
-
-class ResnetBlock(nn.Module):
-    def __init__(self, dim, use_dropout, use_bias=USE_BIAS):
-        super().__init__()
-        self.conv_block = self.build_conv_block(dim, use_dropout, use_bias)
-
-    def build_conv_block(self, dim, use_dropout, use_bias):
-        conv_block = []
-        p = 0
-        conv_block += [nn.ReflectionPad2d(1)]
-        conv_block += [nn.Conv2d(dim, dim, kernel_size=3, padding=p, bias=use_bias), norm_layer(dim), nn.ReLU(True)]
-        if use_dropout:
-            conv_block += [nn.Dropout(0.5)]
-        conv_block += [nn.ReflectionPad2d(1)]
-        conv_block += [nn.Conv2d(dim, dim, kernel_size=3, padding=p, bias=use_bias), norm_layer(dim)]
-        return nn.Sequential(*conv_block)
-
-    def forward(self, x):
-        return x + self.conv_block(x)
-
-
-class ResnetGenerator(nn.Module):
-    def __init__(self, input_nc, output_nc, ngf=64, use_dropout=False, n_blocks=6):
-        assert n_blocks >= 0
-        super().__init__()
-        use_bias = USE_BIAS
-        model = [nn.ReflectionPad2d(3),
-                 nn.Conv2d(input_nc, ngf, kernel_size=7, padding=0, bias=use_bias),
-                 norm_layer(ngf),
-                 nn.ReLU(True)]
-        n_downsampling = 2
-        for i in range(n_downsampling):
-            mult = 2 ** i
-            model += [nn.Conv2d(ngf * mult, ngf * mult * 2, kernel_size=3, stride=2, padding=1, bias=use_bias),
-                      norm_layer(ngf * mult * 2),
-                      nn.ReLU(True)]
-        mult = 2 ** n_downsampling
-        for i in range(n_blocks):
-            model += [ResnetBlock(ngf * mult, use_dropout=use_dropout, use_bias=use_bias)]
-        for i in range(n_downsampling):
-            mult = 2 ** (n_downsampling - i)
-            model += [nn.ConvTranspose2d(ngf * mult, int(ngf * mult / 2),
-                                         kernel_size=3, stride=2,
-                                         padding=1, output_padding=1,
-                                         bias=use_bias),
-                      norm_layer(int(ngf * mult / 2)),
-                      nn.ReLU(True)]
-        model += [nn.ReflectionPad2d(3)]
-        model += [nn.Conv2d(ngf, output_nc, kernel_size=7, padding=0)]
-        model += [nn.Tanh()]
-        self.model = nn.Sequential(*model)
-
-    def forward(self, x):
-        return self.model(x)
-
-
-class NLayerDiscriminator(nn.Module):
-    def __init__(self, input_nc, ndf=64, n_layers=3):
-        super().__init__()
-        use_bias = USE_BIAS
-        kw = 4
-        padw = 1
-        sequence = [nn.Conv2d(input_nc, ndf, kernel_size=kw, stride=2, padding=padw), nn.LeakyReLU(0.2, True)]
-        nf_mult = 1
-        nf_mult_prev = 1
-        for n in range(1, n_layers):
-            nf_mult_prev = nf_mult
-            nf_mult = min(2 ** n, 8)
-            sequence += [
-                nn.Conv2d(ndf * nf_mult_prev, ndf * nf_mult, kernel_size=kw, stride=2, padding=padw, bias=use_bias),
-                norm_layer(ndf * nf_mult),
-                nn.LeakyReLU(0.2, True)
-            ]
-        nf_mult_prev = nf_mult
-        nf_mult = min(2 ** n_layers, 8)
-        sequence += [
-            nn.Conv2d(ndf * nf_mult_prev, ndf * nf_mult, kernel_size=kw, stride=1, padding=padw, bias=use_bias),
-            norm_layer(ndf * nf_mult),
-            nn.LeakyReLU(0.2, True)
-        ]
-        sequence += [nn.Conv2d(ndf * nf_mult, 1, kernel_size=kw, stride=1, padding=padw)]
-        self.model = nn.Sequential(*sequence)
-
-    def forward(self, x):
-        return self.model(x)
+# The model definitions are the official ones (cyclegan_ref.py, next to this file),
+# with the options CycleGAN uses: norm_layer = InstanceNorm2d(affine=False,
+# track_running_stats=False), hence use_bias = True, padding_type = 'reflect'.
 
 
 # ---------------------------------------------------------------------------

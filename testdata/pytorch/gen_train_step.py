@@ -2,9 +2,10 @@
 
 Runs the official CycleGAN algorithm (junyanz/pytorch-CycleGAN-and-pix2pix:
 models/networks.py ResnetGenerator + NLayerDiscriminator with InstanceNorm,
-models/cycle_gan_model.py optimize_parameters, util/image_pool.py, Adam) on a
-small configuration for two full iterations from fixed initial weights and
-fixed images, and saves everything the Go test needs:
+taken from cyclegan_ref.py next to this file; models/cycle_gan_model.py
+optimize_parameters, util/image_pool.py, Adam) on a small configuration for
+two full iterations from fixed initial weights and fixed images, and saves
+everything the Go test needs:
 
     testdata/trainer/step.json   configuration, loss values per iteration,
                                  and an index of the arrays below
@@ -30,6 +31,9 @@ import numpy as np
 import torch
 import torch.nn as nn
 
+# models/networks.py (norm_layer = InstanceNorm2d(affine=False), use_bias = True)
+from cyclegan_ref import NLayerDiscriminator, ResnetGenerator, init_weights
+
 torch.manual_seed(1234)
 random.seed(1234)
 torch.set_num_threads(1)
@@ -37,76 +41,6 @@ torch.set_num_threads(1)
 NGF, NBLOCKS, NDF, NLAYERS, SIZE = 4, 2, 8, 2, 32
 LAMBDA_A, LAMBDA_B, LAMBDA_IDT = 10.0, 10.0, 0.5
 LR, BETA1 = 0.0002, 0.5
-
-
-# ---- models/networks.py (norm_layer = InstanceNorm2d(affine=False), use_bias = True)
-class ResnetBlock(nn.Module):
-    def __init__(self, dim):
-        super().__init__()
-        norm = nn.InstanceNorm2d
-        self.conv_block = nn.Sequential(
-            nn.ReflectionPad2d(1), nn.Conv2d(dim, dim, 3, padding=0, bias=True), norm(dim), nn.ReLU(True),
-            nn.ReflectionPad2d(1), nn.Conv2d(dim, dim, 3, padding=0, bias=True), norm(dim))
-
-    def forward(self, x):
-        return x + self.conv_block(x)
-
-
-class ResnetGenerator(nn.Module):
-    def __init__(self, input_nc, output_nc, ngf, n_blocks):
-        super().__init__()
-        norm = nn.InstanceNorm2d
-        model = [nn.ReflectionPad2d(3), nn.Conv2d(input_nc, ngf, 7, padding=0, bias=True), norm(ngf), nn.ReLU(True)]
-        for i in range(2):
-            mult = 2 ** i
-            model += [nn.Conv2d(ngf * mult, ngf * mult * 2, 3, stride=2, padding=1, bias=True),
-                      norm(ngf * mult * 2), nn.ReLU(True)]
-        mult = 4
-        for i in range(n_blocks):
-            model += [ResnetBlock(ngf * mult)]
-        for i in range(2):
-            mult = 2 ** (2 - i)
-            model += [nn.ConvTranspose2d(ngf * mult, int(ngf * mult / 2), 3, stride=2, padding=1,
-                                         output_padding=1, bias=True),
-                      norm(int(ngf * mult / 2)), nn.ReLU(True)]
-        model += [nn.ReflectionPad2d(3), nn.Conv2d(ngf, output_nc, 7, padding=0), nn.Tanh()]
-        self.model = nn.Sequential(*model)
-
-    def forward(self, x):
-        return self.model(x)
-
-
-class NLayerDiscriminator(nn.Module):
-    def __init__(self, input_nc, ndf, n_layers):
-        super().__init__()
-        norm = nn.InstanceNorm2d
-        kw, padw = 4, 1
-        seq = [nn.Conv2d(input_nc, ndf, kw, stride=2, padding=padw), nn.LeakyReLU(0.2, True)]
-        nf_mult = 1
-        for n in range(1, n_layers):
-            nf_mult_prev = nf_mult
-            nf_mult = min(2 ** n, 8)
-            seq += [nn.Conv2d(ndf * nf_mult_prev, ndf * nf_mult, kw, stride=2, padding=padw, bias=True),
-                    norm(ndf * nf_mult), nn.LeakyReLU(0.2, True)]
-        nf_mult_prev = nf_mult
-        nf_mult = min(2 ** n_layers, 8)
-        seq += [nn.Conv2d(ndf * nf_mult_prev, ndf * nf_mult, kw, stride=1, padding=padw, bias=True),
-                norm(ndf * nf_mult), nn.LeakyReLU(0.2, True)]
-        seq += [nn.Conv2d(ndf * nf_mult, 1, kw, stride=1, padding=padw)]
-        self.model = nn.Sequential(*seq)
-
-    def forward(self, x):
-        return self.model(x)
-
-
-def init_weights(net, gain=0.02):  # init_type 'normal'
-    def f(m):
-        cn = m.__class__.__name__
-        if hasattr(m, 'weight') and cn.find('Conv') != -1:
-            nn.init.normal_(m.weight.data, 0.0, gain)
-            if m.bias is not None:
-                nn.init.constant_(m.bias.data, 0.0)
-    net.apply(f)
 
 
 # ---- util/image_pool.py
@@ -144,8 +78,8 @@ def set_requires_grad(nets, flag):
 
 
 # ---- models/cycle_gan_model.py
-netG_A = ResnetGenerator(3, 3, NGF, NBLOCKS)
-netG_B = ResnetGenerator(3, 3, NGF, NBLOCKS)
+netG_A = ResnetGenerator(3, 3, NGF, n_blocks=NBLOCKS)
+netG_B = ResnetGenerator(3, 3, NGF, n_blocks=NBLOCKS)
 netD_A = NLayerDiscriminator(3, NDF, NLAYERS)
 netD_B = NLayerDiscriminator(3, NDF, NLAYERS)
 for n in (netG_A, netG_B, netD_A, netD_B):

@@ -11,6 +11,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"slices"
 	"strconv"
 	"strings"
 	"testing"
@@ -357,7 +358,7 @@ func TestLoaderDeterministic(t *testing.T) {
 		t.Fatalf("resumed stream has %d batches", len(par))
 	}
 	for i := range par {
-		if !equalF(par[i].A, all[i+1].A) || !equalF(par[i].B, all[i+1].B) || par[i].Iter != i+1 {
+		if !slices.Equal(par[i].A, all[i+1].A) || !slices.Equal(par[i].B, all[i+1].B) || par[i].Iter != i+1 {
 			t.Fatalf("batch %d differs when prepared in parallel from iteration 1", i+1)
 		}
 	}
@@ -376,7 +377,7 @@ func TestLoaderDeterministic(t *testing.T) {
 	next, stop := l.Epoch(4, 0)
 	b, _ := next()
 	stop()
-	if equalF(b.A, all[0].A) {
+	if slices.Equal(b.A, all[0].A) {
 		t.Error("epoch 4 starts with the same batch as epoch 3")
 	}
 	if err := d.Check(4); err == nil || !strings.Contains(err.Error(), "domain B has 3") {
@@ -406,16 +407,4 @@ func TestLoaderSkipsBrokenFile(t *testing.T) {
 	if n != 3 || !strings.Contains(rep.String(), d.A[1]) {
 		t.Errorf("%d batches, report %q", n, rep.String())
 	}
-}
-
-func equalF(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"regexp"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -106,7 +107,7 @@ func Generator(ck *Checkpoint) (weights.Arch, []weights.Tensor, error) {
 		if !ok {
 			return weights.Arch{}, nil, fmt.Errorf("%w: %s is missing (inferred %s)", ErrArchitecture, s.Name, describe(arch))
 		}
-		if !equalShape(e.Shape, s.Shape) {
+		if !slices.Equal(e.Shape, s.Shape) {
 			return weights.Arch{}, nil, fmt.Errorf("%w: %s has shape %v, %s needs %v", ErrArchitecture, s.Name, e.Shape, describe(arch), s.Shape)
 		}
 		data, err := e.Float32()
@@ -140,18 +141,6 @@ func describe(a weights.Arch) string {
 		s += " with dropout"
 	}
 	return s
-}
-
-func equalShape(a, b []int) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 func keysOf(m map[int]bool) []int {

@@ -1,0 +1,34 @@
+// Package atomicfile writes a file so that its path always holds either the
+// old complete file or the new complete one, never a half-written file.
+package atomicfile
+
+import (
+	"os"
+	"path/filepath"
+)
+
+// Write creates a temporary file in path's folder, named "."+base(path)+pattern
+// (pattern holds os.CreateTemp's "*", e.g. ".tmp*"), lets fill write it, then
+// syncs, closes and renames it over path. If fill or any step fails, the
+// temporary file is removed, path is left as it was, and the error is
+// returned as is (fill wraps its own errors). The file has os.CreateTemp's
+// mode 0600 unless fill changes it.
+func Write(path, pattern string, fill func(f *os.File) error) error {
+	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+pattern)
+	if err != nil {
+		return err
+	}
+	defer os.Remove(tmp.Name()) // no-op after the rename
+	if err := fill(tmp); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Sync(); err != nil {
+		tmp.Close()
+		return err
+	}
+	if err := tmp.Close(); err != nil {
+		return err
+	}
+	return os.Rename(tmp.Name(), path)
+}
