@@ -7,6 +7,8 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/cyclegan-go/cyclegan/nn"
+	"github.com/cyclegan-go/cyclegan/trainer/data"
 	"github.com/cyclegan-go/cyclegan/weights"
 )
 
@@ -52,5 +54,48 @@ func TestImportAndInfoCommands(t *testing.T) {
 	}
 	if _, err := os.Stat(filepath.Join(dir, "evil.cgw")); err == nil {
 		t.Error("a refused import left a file")
+	}
+}
+
+// An imported official checkpoint can be tried at once: `translate -w` on the
+// imported file gives the pixels of the imported generator's forward pass.
+func TestTranslateImportedCheckpoint(t *testing.T) {
+	dir := t.TempDir()
+	wf := filepath.Join(dir, "imported.cgw")
+	if err := runImport([]string{"../testdata/checkpoints/zip_ngf4_b2.pth", "-o", wf, "--dtype", "f32"}); err != nil {
+		t.Fatal(err)
+	}
+	in := filepath.Join(dir, "in")
+	writeImages(t, in, 1, 32, 24, 9)
+	out := filepath.Join(dir, "out.png")
+	if err := runTranslate([]string{"-w", wf, "-o", out, filepath.Join(in, "im0.png")}); err != nil {
+		t.Fatal(err)
+	}
+	g, err := loadGenerator(wf, "G_A")
+	if err != nil {
+		t.Fatal(err)
+	}
+	src, err := data.Load(filepath.Join(in, "im0.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	x := nn.NewTensor(1, 3, src.H, src.W)
+	src.WriteCHW(x.Data)
+	y, err := g.Forward(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	want := data.FromCHW(y.Data, src.W, src.H)
+	got, err := data.Load(out)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if got.W != want.W || got.H != want.H {
+		t.Fatalf("output is %dx%d, want %dx%d", got.W, got.H, want.W, want.H)
+	}
+	for i := range want.Pix {
+		if d := int(got.Pix[i]) - int(want.Pix[i]); d < -1 || d > 1 {
+			t.Fatalf("pixel value %d: translate gave %d, the imported generator %d", i, got.Pix[i], want.Pix[i])
+		}
 	}
 }
