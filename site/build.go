@@ -9,6 +9,7 @@ import (
 	"os"
 	"os/exec"
 	"path/filepath"
+	"slices"
 	"strings"
 )
 
@@ -204,8 +205,14 @@ func checkReplaceable(out string) error {
 	return nil
 }
 
+// OrderFile, in a models folder, names weight files (one per line, # for
+// comments) that the page lists first, in that order; the first is the
+// page's default model. Files it does not name follow in name order.
+const OrderFile = "order.txt"
+
 // weightFiles lists the weight files in dir (files starting with the
-// weight-file magic); other files except hidden ones and notes are errors.
+// weight-file magic), those named in dir/order.txt first; other files except
+// hidden ones and notes are errors.
 func weightFiles(dir string) ([]string, error) {
 	entries, err := os.ReadDir(dir)
 	if errors.Is(err, os.ErrNotExist) {
@@ -226,5 +233,32 @@ func weightFiles(dir string) ([]string, error) {
 		}
 		files = append(files, filepath.Join(dir, name))
 	}
-	return files, nil
+	return orderFiles(dir, files)
+}
+
+// orderFiles moves the files named in dir/order.txt to the front, in its
+// order. A name there that is not a weight file in dir is an error.
+func orderFiles(dir string, files []string) ([]string, error) {
+	b, err := os.ReadFile(filepath.Join(dir, OrderFile))
+	if errors.Is(err, os.ErrNotExist) {
+		return files, nil
+	}
+	if err != nil {
+		return nil, err
+	}
+	rest := slices.Clone(files)
+	var first []string
+	for _, line := range strings.Split(string(b), "\n") {
+		name := strings.TrimSpace(line)
+		if name == "" || strings.HasPrefix(name, "#") {
+			continue
+		}
+		i := slices.Index(rest, filepath.Join(dir, name))
+		if i < 0 {
+			return nil, fmt.Errorf("site: %s names %q, which is not a weight file in %s (or is named twice)", filepath.Join(dir, OrderFile), name, dir)
+		}
+		first = append(first, rest[i])
+		rest = slices.Delete(rest, i, i+1)
+	}
+	return append(first, rest...), nil
 }
