@@ -51,8 +51,8 @@ for spec in $MODELS; do
 		resume=(--continue_train)
 	fi
 	"$CYCLEGAN" train -a "$dirA" -b "$dirB" --name "$name" --checkpoints_dir "$WORK/runs" \
-		--netG resnet_6blocks --ngf 16 --ndf 64 --load_size 143 --crop_size 128 \
-		--n_epochs 3 --n_epochs_decay 2 --save_latest_freq 200 --print_freq 50 --seed 1 \
+		--netG resnet_6blocks --ngf 16 --ndf 64 --load_size 256 --crop_size 128 \
+		--n_epochs 5 --n_epochs_decay 4 --save_latest_freq 200 --print_freq 50 --seed 1 \
 		--no_export "${resume[@]}"
 	"$CYCLEGAN" export "$WORK/runs/$name" -o "models/$name.cgw" --dtype int8 --license "$LICENSE"
 done
