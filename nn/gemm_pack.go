@@ -75,6 +75,10 @@ func packA(kern *gemmKernel, trans bool, m, k int, alpha float32, a []float32, l
 		kcb := min(kc, k-pc)
 		for ir := 0; ir < mPad/mr; ir++ {
 			pan := pa.panel(pc, kcb, ir)
+			if rep == 1 && (ir+1)*mr <= m {
+				packAPanel(pan, mr, trans, alpha, a, lda, ir*mr, pc, kcb)
+				continue
+			}
 			for p := 0; p < kcb; p++ {
 				g := pan[p*mr*rep : (p+1)*mr*rep]
 				for i := 0; i < mr; i++ {
@@ -96,6 +100,30 @@ func packA(kern *gemmKernel, trans bool, m, k int, alpha float32, a []float32, l
 		}
 	}
 	return pa
+}
+
+// packAPanel is packA's loop for a whole panel without replication: rows
+// [i0, i0+mr) of op(A), depth [pc, pc+kcb), into pan (kcb groups of mr).
+// It walks the source in memory order: along a row when A is stored m×k,
+// along a column group when it is stored transposed.
+func packAPanel(pan []float32, mr int, trans bool, alpha float32, a []float32, lda, i0, pc, kcb int) {
+	pan = pan[:kcb*mr]
+	if trans {
+		for p := 0; p < kcb; p++ {
+			src := a[(pc+p)*lda+i0 : (pc+p)*lda+i0+mr]
+			dst := pan[p*mr : p*mr+mr]
+			for i, v := range src {
+				dst[i] = v * alpha
+			}
+		}
+		return
+	}
+	for i := 0; i < mr; i++ {
+		src := a[(i0+i)*lda+pc : (i0+i)*lda+pc+kcb]
+		for p, v := range src {
+			pan[p*mr+i] = v * alpha
+		}
+	}
 }
 
 // bSource packs blocks of the k×n matrix B into nr-column panels: panel q of
