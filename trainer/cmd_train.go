@@ -107,7 +107,7 @@ func trainRun(ctx context.Context, r *train.Run, maxSteps int) error {
 	if err != nil {
 		if ctx.Err() != nil {
 			fmt.Fprintf(os.Stderr, "interrupted: checkpoint saved in %s; continue with --continue_train --name %s\n", dir, o.Name)
-			return nil
+			return errInterrupted
 		}
 		return err
 	}

@@ -52,10 +52,30 @@ func main() {
 		os.Exit(2)
 	}
 	if err := c.run(os.Args[2:]); err != nil {
-		if errors.Is(err, flag.ErrHelp) {
-			return
+		if code := exitCode(err); code != 0 {
+			if code == 1 {
+				fmt.Fprintf(os.Stderr, "cyclegan %s: %v\n", os.Args[1], err)
+			}
+			os.Exit(code)
 		}
-		fmt.Fprintf(os.Stderr, "cyclegan %s: %v\n", os.Args[1], err)
-		os.Exit(1)
 	}
 }
+
+// exitCode is the process status for a command's error: 0 for --help, 130
+// for errInterrupted (the command has already said how to continue), else 1
+// (the caller prints the error).
+func exitCode(err error) int {
+	switch {
+	case err == nil, errors.Is(err, flag.ErrHelp):
+		return 0
+	case errors.Is(err, errInterrupted):
+		return 130 // as a shell reports a command stopped by SIGINT: scripts stop too
+	}
+	return 1
+}
+
+// errInterrupted is returned by a command that stopped cleanly on SIGINT or
+// SIGTERM after telling the user how to continue; the process exits with
+// status 130, so that a script running it (make models) stops instead of
+// going on as if it had finished.
+var errInterrupted = errors.New("interrupted")

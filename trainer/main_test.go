@@ -3,6 +3,7 @@ package main
 import (
 	"bytes"
 	"context"
+	"errors"
 	"image"
 	"image/png"
 	"math/rand/v2"
@@ -26,11 +27,12 @@ func TestHelperCommand(t *testing.T) {
 		t.Skip("helper process only")
 	}
 	a := strings.Split(args, "\x1f")
-	if err := commands[a[0]].run(a[1:]); err != nil {
+	err := commands[a[0]].run(a[1:])
+	code := exitCode(err)
+	if code == 1 {
 		os.Stderr.WriteString(err.Error() + "\n")
-		os.Exit(1)
 	}
-	os.Exit(0)
+	os.Exit(code)
 }
 
 func helperCmd(args ...string) *exec.Cmd {
@@ -165,4 +167,46 @@ func TestSIGKILLResume(t *testing.T) {
 		t.Fatal("the run killed and resumed several times ends with other weights than the uninterrupted run")
 	}
 	t.Logf("%d kills, final step %d", kills, killed.Steps)
+}
+
+// TestInterruptExitStatus: Ctrl-C (SIGINT) during training saves a valid
+// checkpoint, says how to continue, and exits with status 130, so that a
+// script running the trainer (make models) stops instead of exporting a
+// half-trained model as if training had finished.
+func TestInterruptExitStatus(t *testing.T) {
+	root := t.TempDir()
+	writeImages(t, filepath.Join(root, "data", "trainA"), 3, 40, 36, 1)
+	writeImages(t, filepath.Join(root, "data", "trainB"), 4, 36, 40, 2)
+	args := append(tinyArgs(root, "stopped"), "--n_epochs", "200")
+	c := helperCmd(append([]string{"train"}, args...)...)
+	var out bytes.Buffer
+	c.Stdout, c.Stderr = &out, &out
+	if err := c.Start(); err != nil {
+		t.Fatal(err)
+	}
+	run := filepath.Join(root, "ck", "stopped")
+	for deadline := time.Now().Add(2 * time.Minute); ; time.Sleep(50 * time.Millisecond) {
+		if m, _ := filepath.Glob(filepath.Join(run, "state_*.ckpt")); len(m) > 0 {
+			break
+		}
+		if time.Now().After(deadline) {
+			c.Process.Kill()
+			t.Fatalf("no checkpoint after 2 minutes:\n%s", out.String())
+		}
+	}
+	c.Process.Signal(os.Interrupt)
+	err := c.Wait()
+	var ee *exec.ExitError
+	if !errors.As(err, &ee) || ee.ExitCode() != 130 {
+		t.Fatalf("interrupted training ended with %v, want exit status 130\n%s", err, out.String())
+	}
+	if !strings.Contains(out.String(), "--continue_train") {
+		t.Errorf("the interrupted run does not say how to continue:\n%s", out.String())
+	}
+	if n := checkAllCheckpoints(t, run); n == 0 {
+		t.Error("no valid checkpoint after the interrupt")
+	}
+	if _, err := os.Stat(filepath.Join(run, "stopped.cgw")); err == nil {
+		t.Error("an interrupted run exported weights as if it had finished")
+	}
 }
