@@ -8,11 +8,11 @@ GO      ?= go
 GOROOT  := $(shell $(GO) env GOROOT)
 WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 
-.PHONY: all build test test-native test-purego test-wasm test-fuzz bench wasm site demo zoo models clean
+.PHONY: all build test test-native test-purego test-wasm test-fuzz bench wasm site demo zoo models gallery pictures clean
 
 all: build
 
-## build: the native command bin/cyclegan (train, translate, import, export, info)
+## build: the native command bin/cyclegan (train, translate, import, export, info, eval, gallery, ...)
 build:
 	$(GO) build -o bin/cyclegan ./trainer
 
@@ -66,5 +66,21 @@ DATA ?= ../shared/datasets/weather
 models: build
 	DATA=$(DATA) scripts/models.sh
 
+## gallery: before/after sheets of the held-out weather photos through the shipped models, in
+## gallery/ (needs $(DATA); the sheets show dataset photos: never commit them, .gitignore has gallery/)
+HOLDOUT := models/holdout
+gallery: build
+	@test -d "$(DATA)" || { echo "make gallery: the weather photos are not in $(DATA) (set DATA=... to where shine/, sunrise/ and cloudy/ are)"; exit 2; }
+	bin/cyclegan gallery -w models/sunny-sunset.cgw -a $(DATA)/shine   --holdout $(HOLDOUT) --max 8 --direction AtoB -o gallery/sunny-sunset.png
+	bin/cyclegan gallery -w models/sunny-sunset.cgw -a $(DATA)/sunrise --holdout $(HOLDOUT) --max 8 --direction BtoA -o gallery/sunset-sunny.png
+	bin/cyclegan gallery -w models/sunny-cloudy.cgw -a $(DATA)/shine   --holdout $(HOLDOUT) --max 8 --direction AtoB -o gallery/sunny-cloudy.png
+	bin/cyclegan gallery -w models/sunny-cloudy.cgw -a $(DATA)/cloudy  --holdout $(HOLDOUT) --max 8 --direction BtoA -o gallery/cloudy-sunny.png
+
+## pictures: the README's picture docs/images/synthetic-sunny.png: three of the project's own
+## synthetic sunny scenes through both shipped models (no dataset photo: it may be committed)
+pictures: build
+	bin/cyclegan gallery -w models/sunny-sunset.cgw -w models/sunny-cloudy.cgw --synthetic 3 --size 256 --colors 256 -o docs/images/synthetic-sunny.png
+
+## clean: remove what the targets build (bin/, dist/, gallery/)
 clean:
-	rm -rf bin dist
+	rm -rf bin dist gallery

@@ -14,22 +14,29 @@ import (
 // loadGenerator reads a weight file and returns the generator for key
 // ("G_A" or "G_B"); a file with a single generator serves either key.
 func loadGenerator(path, key string) (*nn.Generator, error) {
+	g, _, err := loadGeneratorMeta(path, key)
+	return g, err
+}
+
+// loadGeneratorMeta is loadGenerator that also returns the generator's
+// metadata (its key and the names of the domains it translates between).
+func loadGeneratorMeta(path, key string) (*nn.Generator, weights.GeneratorMeta, error) {
 	f, err := weights.ReadFile(path)
 	if err != nil {
-		return nil, err
+		return nil, weights.GeneratorMeta{}, err
 	}
 	i := f.Meta.Generator(key)
 	if i < 0 {
 		if len(f.Meta.Generators) != 1 {
-			return nil, fmt.Errorf("%s: no generator %q", path, key)
+			return nil, weights.GeneratorMeta{}, fmt.Errorf("%s: no generator %q", path, key)
 		}
 		i = 0
 	}
 	g, err := f.Generator(i)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, weights.GeneratorMeta{}, fmt.Errorf("%s: %v", path, err)
 	}
-	return g, nil
+	return g, f.Meta.Generators[i], nil
 }
 
 // initGenerators implements --init_g, --init_g_a, --init_g_b: the
