@@ -8,7 +8,7 @@ GO      ?= go
 GOROOT  := $(shell $(GO) env GOROOT)
 WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 
-.PHONY: all build test test-native test-purego test-wasm test-fuzz bench wasm site demo zoo models gallery pictures clean
+.PHONY: all build test test-native test-purego test-wasm test-fuzz bench wasm site demo zoo models gallery pictures bench-ort-web clean
 
 all: build
 
@@ -65,6 +65,12 @@ zoo: build
 DATA ?= ../shared/datasets/weather
 models: build
 	DATA=$(DATA) scripts/models.sh
+
+## bench-ort-web: our translator vs ONNX Runtime Web 1.30 in headless Chromium, same weights, same run
+## (needs npm and Debian python3-torch to prepare .cache/ort-web; a benchmark, not part of make test)
+bench-ort-web:
+	bench/ort_web/prepare.sh
+	$(GO) test -run '^$$' -bench ORTWeb -benchtime $(or $(ORT_BENCHTIME),2x) -timeout 60m ./site/browsertest
 
 ## gallery: before/after sheets of the held-out weather photos through the shipped models, in
 ## gallery/ (needs $(DATA); the sheets show dataset photos: never commit them, .gitignore has gallery/)

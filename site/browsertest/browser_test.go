@@ -84,8 +84,16 @@ func compare(t *testing.T, what string, got, want []byte) {
 	}
 }
 
-// translateInPage runs window.cyclegan.translate on img and returns the RGBA bytes.
+// translateInPage runs window.cyclegan.translate on img with the test model
+// and returns the RGBA bytes.
 func translateInPage(t *testing.T, b *browser, img *image.NRGBA, direction string) []byte {
+	t.Helper()
+	return translateModelInPage(t, b, img, modelName, direction)
+}
+
+// translateModelInPage runs window.cyclegan.translate on img with the named
+// model and returns the RGBA bytes.
+func translateModelInPage(t testing.TB, b *browser, img *image.NRGBA, model, direction string) []byte {
 	t.Helper()
 	w, h := img.Bounds().Dx(), img.Bounds().Dy()
 	js := fmt.Sprintf(`(async () => {
@@ -94,7 +102,7 @@ func translateInPage(t *testing.T, b *browser, img *image.NRGBA, direction strin
 		if (out.width !== %d || out.height !== %d) throw new Error('result is ' + out.width + 'x' + out.height);
 		let s = ''; for (const v of out.data) s += String.fromCharCode(v);
 		return btoa(s);
-	})()`, base64.StdEncoding.EncodeToString(img.Pix), w, h, modelName, direction, w, h)
+	})()`, base64.StdEncoding.EncodeToString(img.Pix), w, h, model, direction, w, h)
 	out, err := base64.StdEncoding.DecodeString(eval[string](t, b, js))
 	if err != nil {
 		t.Fatal(err)

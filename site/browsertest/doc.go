@@ -8,4 +8,9 @@
 // folder). They need Chromium: set CHROME to its path, or install it at
 // /usr/bin/chromium. Without one they fail, unless CYCLEGAN_SKIP_BROWSER=1
 // says to skip them (never set on CI).
+//
+// Two benchmarks, never run by CI: BenchmarkBrowserTranslate times our
+// translator alone; BenchmarkORTWeb times it side by side with ONNX Runtime
+// Web on the same weights and skips unless bench/ort_web/prepare.sh (npm and
+// PyTorch) has filled its cache. docs/PERF.md says how to run them.
 package browsertest
