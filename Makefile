@@ -61,10 +61,11 @@ zoo: build
 	bin/cyclegan zoo --dir models $(MODEL)
 
 ## models: train the shipped default models on the weather photos (docs/MODELS.md);
-## resumable: run it again (or with RESUME=1) after an interruption and it continues
+## resumable: run it again after an interruption (or `make models ARGS=--resume`) and it continues
+## from the newest checkpoint; ARGS=--restart starts over
 DATA ?= ../shared/datasets/weather
 models: build
-	DATA=$(DATA) scripts/models.sh
+	DATA=$(DATA) scripts/models.sh $(ARGS)
 
 ## bench-ort-web: our translator vs ONNX Runtime Web 1.30 in headless Chromium, same weights, same run
 ## (needs npm and Debian python3-torch to prepare .cache/ort-web; a benchmark, not part of make test)

@@ -3,8 +3,9 @@
 # photos, leaving out the held-out photos listed in models/holdout/, and exports
 # each to models/<name>.cgw.
 #
-# Resumable: run it again after an interruption; a run whose checkpoints exist
-# continues from the newest valid one (--continue_train). RESUME=0 starts over.
+# Resumable: run it again after an interruption (or pass --resume, the
+# default): a run whose checkpoints exist continues from the newest valid one
+# (--continue_train). --restart (or RESUME=0) starts every run over.
 #
 # Environment: DATA (../shared/datasets/weather), WORK (.cache/models: the
 # training-set links and the runs), MODELS (the names to train; default all),
@@ -15,6 +16,13 @@ DATA=${DATA:-../shared/datasets/weather}
 WORK=${WORK:-.cache/models}
 CYCLEGAN=${CYCLEGAN:-bin/cyclegan}
 RESUME=${RESUME:-1}
+for arg in "$@"; do
+	case $arg in
+	--resume) RESUME=1 ;;
+	--restart) RESUME=0 ;;
+	*) echo "models: unknown argument $arg (use --resume or --restart)" >&2; exit 2 ;;
+	esac
+done
 LICENSE="Trained by cyclegan-go on the Multi-class Weather Dataset (Gbeminiyi Ajayi, 2018, Mendeley Data, CC BY 4.0). Weights: CC BY 4.0."
 
 # name:folder-A:folder-B (the architecture is the same for all; see docs/MODELS.md).
@@ -51,8 +59,8 @@ for spec in $MODELS; do
 		resume=(--continue_train)
 	fi
 	"$CYCLEGAN" train -a "$dirA" -b "$dirB" --name "$name" --checkpoints_dir "$WORK/runs" \
-		--netG resnet_6blocks --ngf 16 --ndf 64 --load_size 256 --crop_size 128 \
-		--n_epochs 5 --n_epochs_decay 4 --save_latest_freq 200 --print_freq 50 --seed 1 \
+		--netG resnet_6blocks --ngf 16 --ndf 64 --load_size 143 --crop_size 128 \
+		--n_epochs 3 --n_epochs_decay 2 --save_latest_freq 200 --print_freq 50 --seed 1 \
 		--no_export "${resume[@]}"
 	"$CYCLEGAN" export "$WORK/runs/$name" -o "models/$name.cgw" --dtype int8 --license "$LICENSE"
 done
