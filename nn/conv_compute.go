@@ -51,7 +51,7 @@ func conv2dForwardWith(kern *gemmKernel, x *Tensor, weight *Tensor, bias []float
 	oh, ow := g.OutSize(h, w)
 	k := cin * g.KH * g.KW
 	npix := oh * ow
-	y := NewTensor(n, cout, oh, ow)
+	y := newScratchTensor(false, n, cout, oh, ow) // every value is written below
 	pa, done := cache.packedWeights(kern, weight.Data, cout, k)
 	defer done()
 	pointwise := g.KH == 1 && g.KW == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadH == 0 && g.PadW == 0

@@ -62,9 +62,10 @@ func (l *ConvTranspose2d) Forward(x *Tensor) *Tensor {
 	n, cin, h, w := x.N(), x.C(), x.H(), x.W()
 	oh, ow := l.OutSize(h, w)
 	cout, k := l.OutC, l.OutC*l.Geom.KH*l.Geom.KW
-	y := NewTensor(n, cout, oh, ow)
+	y := newScratchTensor(true, n, cout, oh, ow) // col2im adds into it
 	band := min(h, bandRows(k, w))
-	col := make([]float32, k*band*w)
+	col := getScratch(k*band*w, false)
+	defer putScratch(col)
 	for i := 0; i < n; i++ {
 		xi := x.Data[i*cin*h*w : (i+1)*cin*h*w]
 		yi := y.Data[i*cout*oh*ow : (i+1)*cout*oh*ow]

@@ -57,3 +57,10 @@ func newScratchTensor(zero bool, shape ...int) *Tensor {
 	}
 	return &Tensor{Shape: append([]int(nil), shape...), Data: getScratch(n, zero)}
 }
+
+// scratchBytes is the storage the pool holds, in bytes (for tests).
+func scratchBytes() int64 {
+	scratch.mu.Lock()
+	defer scratch.mu.Unlock()
+	return int64(scratch.total) * 4
+}
