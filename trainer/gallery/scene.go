@@ -96,6 +96,19 @@ type cloud struct {
 	top, base float64 // above the highest puff's edge, and the flat underside
 }
 
+// density is the sum of the puffs at (u, v): each a Gaussian exp(−d²/r²),
+// ignored beyond three radii.
+func density(puffs []blob, u, v float64) float64 {
+	d := 0.0
+	for _, b := range puffs {
+		du, dv := (u-b.u)/b.r, (v-b.v)/b.r
+		if q := du*du + dv*dv; q < 9 {
+			d += math.Exp(-q)
+		}
+	}
+	return d
+}
+
 // scene holds the random choices of one seed. Lengths are in units of
 // the image height (u across, v down, both from the top-left corner), so
 // the sun stays round whatever the aspect ratio.
@@ -248,13 +261,7 @@ func (s *scene) sky(u, v float64) rgb {
 // cloudDensity is how much cloud there is at (u, v): the sum of the puffs,
 // frayed by noise at the edges and cut off under the flat base.
 func (s *scene) cloudDensity(c *cloud, u, v float64) float64 {
-	d := 0.0
-	for _, b := range c.blobs {
-		du, dv := (u-b.u)/b.r, (v-b.v)/b.r
-		if q := du*du + dv*dv; q < 9 {
-			d += math.Exp(-q)
-		}
-	}
+	d := density(c.blobs, u, v)
 	if d < 0.01 {
 		return 0
 	}
@@ -388,13 +395,7 @@ func (s *scene) newTree(rng *rand.Rand, aspect float64) tree {
 // crownDensity is how much foliage of t there is at (u, v), with a
 // leaf-sized texture.
 func (s *scene) crownDensity(t *tree, u, v float64) float64 {
-	d := 0.0
-	for _, b := range t.crown {
-		du, dv := (u-b.u)/b.r, (v-b.v)/b.r
-		if q := du*du + dv*dv; q < 9 {
-			d += math.Exp(-q)
-		}
-	}
+	d := density(t.crown, u, v)
 	k := 30 / t.height
 	return d * (0.55 + 0.9*s.tex.fbm(u*k, v*k, 3))
 }
