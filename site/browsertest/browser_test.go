@@ -62,9 +62,22 @@ func compare(t *testing.T, what string, got, want []byte) {
 	if len(got) != len(want) {
 		t.Fatalf("%s: %d bytes, want %d", what, len(got), len(want))
 	}
-	worst, at, differing := 0, 0, 0
-	for i := range got {
-		d := int(got[i]) - int(want[i])
+	worst, at, differing := byteDiff(got, want)
+	if worst > 1 {
+		t.Fatalf("%s: byte %d (pixel %d channel %d) is %d, native %d: differs by %d/255 (limit 1)", what, at, at/4, at%4, got[at], want[at], worst)
+	}
+	t.Logf("%s: %d of %d bytes differ by 1/255, none by more", what, differing, len(got))
+	if bytes.Equal(want, make([]byte, len(want))) {
+		t.Fatalf("%s: the native result is all zero; the comparison proves nothing", what)
+	}
+}
+
+// byteDiff compares a with b (at least as long): the largest difference
+// of two bytes (in 1/255 steps for pixels), the first index where it
+// occurs, and how many bytes differ at all.
+func byteDiff(a, b []byte) (worst, at, differing int) {
+	for i := range a {
+		d := int(a[i]) - int(b[i])
 		if d < 0 {
 			d = -d
 		}
@@ -75,13 +88,7 @@ func compare(t *testing.T, what string, got, want []byte) {
 			worst, at = d, i
 		}
 	}
-	if worst > 1 {
-		t.Fatalf("%s: byte %d (pixel %d channel %d) is %d, native %d: differs by %d/255 (limit 1)", what, at, at/4, at%4, got[at], want[at], worst)
-	}
-	t.Logf("%s: %d of %d bytes differ by 1/255, none by more", what, differing, len(got))
-	if bytes.Equal(want, make([]byte, len(want))) {
-		t.Fatalf("%s: the native result is all zero; the comparison proves nothing", what)
-	}
+	return worst, at, differing
 }
 
 // translateInPage runs window.cyclegan.translate on img with the test model

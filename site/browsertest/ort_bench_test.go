@@ -239,10 +239,7 @@ func (r *ortRun) check(b *testing.B, model string) {
 		if err := translate.ToRGBA(y, size, size, px); err != nil {
 			b.Fatal(err)
 		}
-		worstPx := 0
-		for i := range px {
-			worstPx = max(worstPx, abs(int(px[i])-int(page[i])))
-		}
+		worstPx, _, _ := byteDiff(px, page)
 		b.Logf("%s %s vs ours: max |Δ| %.2g on [-1, 1] outputs (native Go), %d/255 on pixels (our page)", model, engine, worst, worstPx)
 		if worst > ortAgreeLimit || float64(worstPx)/255 > ortAgreeLimit {
 			b.Fatalf("%s: ORT (%s) and ours differ by %.3g on [-1, 1] outputs and %d/255 on pixels (limit 2/255): not the same weights?",
@@ -456,11 +453,4 @@ func float32s(t testing.TB, b64 string) []float32 {
 		v[i] = math.Float32frombits(binary.LittleEndian.Uint32(b[4*i:]))
 	}
 	return v
-}
-
-func abs(x int) int {
-	if x < 0 {
-		return -x
-	}
-	return x
 }
