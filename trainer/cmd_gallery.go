@@ -15,8 +15,8 @@ import (
 	"github.com/cyclegan-go/cyclegan/trainer/data"
 	"github.com/cyclegan-go/cyclegan/trainer/eval"
 	"github.com/cyclegan-go/cyclegan/trainer/gallery"
-	"github.com/cyclegan-go/cyclegan/trainer/train"
 	"github.com/cyclegan-go/cyclegan/weights"
+	"github.com/cyclegan-go/cyclegan/weights/atomicfile"
 )
 
 func init() {
@@ -274,7 +274,7 @@ func galleryPhotos(warn io.Writer, dir, list string, maxN, size int) ([]*data.RG
 }
 
 // writePNG encodes m as a PNG (best compression) and writes it
-// atomically, making its folder if needed.
+// atomically, readable by everyone, making its folder if needed.
 func writePNG(path string, m image.Image) error {
 	var buf bytes.Buffer
 	enc := png.Encoder{CompressionLevel: png.BestCompression}
@@ -284,12 +284,12 @@ func writePNG(path string, m image.Image) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	if err := train.WriteFileAtomic(path, buf.Bytes()); err != nil {
-		return err
-	}
-	// The temporary file behind the atomic write is private (0600); a
-	// picture is for everyone to read.
-	return os.Chmod(path, 0o644)
+	return atomicfile.Write(path, ".tmp*", func(f *os.File) error {
+		if _, err := f.Write(buf.Bytes()); err != nil {
+			return err
+		}
+		return f.Chmod(0o644) // CreateTemp makes 0600; a picture is for everyone to read
+	})
 }
 
 // sameFile reports whether a and b name the same existing file.
