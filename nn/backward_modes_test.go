@@ -92,7 +92,7 @@ func TestConvRows(t *testing.T) {
 			return float64(x.Data[(ci*c.h+iy)*c.w+ix])
 		}
 		y := make([]float32, c.cout*oh*ow)
-		conv2dRows(activeKernel, x.Data, c.cin, c.h, c.w, wt.Data, c.cout, g, y)
+		conv2dRows(activeKernel, x.Data, c.cin, c.h, c.w, wt.Data, c.cout, g, nil, y)
 		dw := make([]float32, len(wt.Data))
 		dw[0] = 1 // accumulates
 		conv2dRowsWeightGrad(activeKernel, x.Data, c.cin, c.h, c.w, dy.Data, c.cout, g, dw)

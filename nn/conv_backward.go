@@ -163,7 +163,7 @@ func (l *Conv2d) backward(x, dy *Tensor, want convGrads) *Tensor {
 		if rowsPay(cin, full) {
 			wf := flippedWeights(wt, cout, cin, g.KH, g.KW)
 			for i := 0; i < n; i++ {
-				conv2dRows(kern, dy.Data[i*cout*p:(i+1)*cout*p], cout, oh, ow, *wf, cin, full, dx.Data[i*cin*h*w:(i+1)*cin*h*w])
+				conv2dRows(kern, dy.Data[i*cout*p:(i+1)*cout*p], cout, oh, ow, *wf, cin, full, nil, dx.Data[i*cin*h*w:(i+1)*cin*h*w])
 			}
 			putBuf(wf)
 			return dx

@@ -10,6 +10,7 @@ type convCache struct {
 
 	mu     sync.Mutex // several forwards of one layer may run at once
 	packed *packedA   // the packed weights, kept only while frozen
+	rows   bool       // packed holds the row-cut weights of conv2dRows
 }
 
 func (c *convCache) reset() {
@@ -21,14 +22,26 @@ func (c *convCache) reset() {
 // packedWeights returns w (m×k, row-major) packed for kern, from the cache
 // when the layer is frozen, and a function to call once the product is done.
 func (c *convCache) packedWeights(kern *gemmKernel, w []float32, m, k int) (*packedA, func()) {
+	return c.packedMatrix(kern, false, m, k, func() ([]float32, func()) { return w, func() {} })
+}
+
+// packedMatrix is packedWeights for the m×k matrix that matrix() returns
+// (with a function to call when it is no longer needed); rows tells the
+// layouts apart (plain or conv2dRows's).
+func (c *convCache) packedMatrix(kern *gemmKernel, rows bool, m, k int, matrix func() ([]float32, func())) (*packedA, func()) {
 	if c == nil || !c.frozen {
-		pa := packA(kern, false, m, k, 1, w, k, nil)
+		a, free := matrix()
+		pa := packA(kern, false, m, k, 1, a, k, nil)
+		free()
 		return pa, pa.release
 	}
 	c.mu.Lock()
 	defer c.mu.Unlock()
-	if p := c.packed; p == nil || p.kern != kern || p.m != m || p.k != k {
-		c.packed = packA(kern, false, m, k, 1, w, k, &packedA{}) // own storage, not pooled
+	if p := c.packed; p == nil || p.kern != kern || p.m != m || p.k != k || c.rows != rows {
+		a, free := matrix()
+		c.packed = packA(kern, false, m, k, 1, a, k, &packedA{}) // own storage, not pooled
+		c.rows = rows
+		free()
 	}
 	return c.packed, func() {}
 }
@@ -52,6 +65,18 @@ func conv2dForwardWith(kern *gemmKernel, x *Tensor, weight *Tensor, bias []float
 	k := cin * g.KH * g.KW
 	npix := oh * ow
 	y := newScratchTensor(false, n, cout, oh, ow) // every value is written below
+	if rowsPay(cout, g) {
+		// few output channels (the generator's last layer): cut by kernel
+		// row (conv_rows.go) rather than pack KH·KW copies of the image
+		for i := 0; i < n; i++ {
+			out := y.Data[i*cout*npix : (i+1)*cout*npix]
+			conv2dRows(kern, x.Data[i*cin*h*w:(i+1)*cin*h*w], cin, h, w, weight.Data, cout, g, cache, out)
+			for co, b := range bias {
+				addScalar(out[co*npix:(co+1)*npix], b)
+			}
+		}
+		return y
+	}
 	pa, done := cache.packedWeights(kern, weight.Data, cout, k)
 	defer done()
 	pointwise := g.KH == 1 && g.KW == 1 && g.StrideH == 1 && g.StrideW == 1 && g.PadH == 0 && g.PadW == 0
@@ -66,13 +91,46 @@ func conv2dForwardWith(kern *gemmKernel, x *Tensor, weight *Tensor, bias []float
 				}
 			}
 		}
-		var src bSource = &im2colB{x: xi, c: cin, h: h, w: w, g: g, ow: ow}
-		if pointwise { // im2col of a 1×1 convolution is the image itself
-			src = &matrixB{b: xi, ldb: h * w}
+		switch {
+		case pointwise: // im2col of a 1×1 convolution is the image itself
+			gemmPacked(kern, cout, npix, k, pa, &matrixB{b: xi, ldb: h * w}, bias == nil, out, npix)
+		case g.StrideH > 1 || g.StrideW > 1:
+			stridedConvBands(kern, xi, cin, h, w, g, pa, bias == nil, out)
+		default:
+			src := &im2colB{x: xi, c: cin, h: h, w: w, g: g, ow: ow}
+			gemmPacked(kern, cout, npix, k, pa, src, bias == nil, out, npix)
 		}
-		gemmPacked(kern, cout, npix, k, pa, src, bias == nil, out, npix)
 	}
 	return y
+}
+
+// addScalar adds b to every value of x.
+func addScalar(x []float32, b float32) {
+	for i := range x {
+		x[i] += b
+	}
+}
+
+// stridedConvBands computes a strided convolution (the generator's
+// downsampling, the discriminator's layers) of one image into out (cout ×
+// oh·ow) by unrolling bands of output rows (im2colRows) and multiplying
+// each band. Packing B panels straight from the image (im2colB) works out
+// the window's bounds for every panel row of nr values, which dominated
+// these layers; unrolled rows work them out once per ow values and the
+// panels are then plain vector copies.
+func stridedConvBands(kern *gemmKernel, x []float32, cin, h, w int, g ConvGeom, pa *packedA, overwrite bool, out []float32) {
+	oh, ow := g.OutSize(h, w)
+	k, npix := cin*g.KH*g.KW, oh*ow
+	rows := min(oh, bandRows(k, ow))
+	colp := getBuf(k * rows * ow)
+	defer putBuf(colp)
+	for oy0 := 0; oy0 < oh; oy0 += rows {
+		oy1 := min(oh, oy0+rows)
+		n := (oy1 - oy0) * ow
+		col := (*colp)[:k*n]
+		im2colRows(x, cin, h, w, g, oy0, oy1, col)
+		gemmPacked(kern, pa.m, n, k, pa, &matrixB{b: col, ldb: n}, overwrite, out[oy0*ow:], npix)
+	}
 }
 
 // im2colB is the matrix im2col(x) of one image (c×h×w), read in place: row
@@ -150,8 +208,14 @@ func (s *im2colB) pack(dst []float32, nr, p0, kc, j0, nc int) {
 					t0 = min(len(d), (-ix0+sw-1)/sw)
 				}
 				t1 := max(t0, min(len(d), (w-ix0+sw-1)/sw))
-				clear(d[:t0])
-				clear(d[t1:])
+				// clear only what is there: a clear call per short run costs
+				// more than the copy (this loop runs once per panel row)
+				if t0 > 0 {
+					clear(d[:t0])
+				}
+				if t1 < len(d) {
+					clear(d[t1:])
+				}
 				if t0 == t1 {
 					continue
 				}
@@ -159,11 +223,11 @@ func (s *im2colB) pack(dst []float32, nr, p0, kc, j0, nc int) {
 					copyRow(d[t0:t1], src[ix0+t0:])
 					continue
 				}
-				for t, ix := t0, ix0+t0*sw; t < t1; t, ix = t+1, ix+sw {
-					d[t] = src[ix]
-				}
+				gatherStrided(d[t0:t1], src[ix0+t0*sw:], sw)
 			}
-			clear(row[width:])
+			if width < nr {
+				clear(row[width:])
+			}
 			if kx++; kx == g.KW {
 				kx = 0
 				if ky++; ky == g.KH {
@@ -172,6 +236,24 @@ func (s *im2colB) pack(dst []float32, nr, p0, kc, j0, nc int) {
 				}
 			}
 		}
+	}
+}
+
+// gatherStrided sets d[t] = src[t·stride] for every t (stride 2, the
+// generator's downsampling, has its own loop with one bounds check).
+func gatherStrided(d, src []float32, stride int) {
+	if len(d) == 0 {
+		return
+	}
+	if stride == 2 {
+		src = src[:2*len(d)-1]
+		for t := range d {
+			d[t] = src[2*t]
+		}
+		return
+	}
+	for t := range d {
+		d[t] = src[t*stride]
 	}
 }
 

@@ -74,20 +74,26 @@ func TestConv2dForwardKernels(t *testing.T) {
 }
 
 // TestConvCacheReset checks that a frozen cache repacks after reset (new
-// weights) and after a change of kernel.
+// weights) and after a change of kernel, for the plain packing (8 output
+// channels) and the row-cut one (4: conv2dRows).
 func TestConvCacheReset(t *testing.T) {
 	r := rand.New(rand.NewPCG(11, 12))
 	g := ConvGeom{3, 3, 1, 1, 1, 1}
 	x := FromData(randSlice(r, 2*8*8), 1, 2, 8, 8)
-	w1 := FromData(randSlice(r, 4*2*9), 4, 2, 3, 3)
-	w2 := FromData(randSlice(r, 4*2*9), 4, 2, 3, 3)
-	cache := &convCache{frozen: true}
-	conv2dForwardWith(activeKernel, x, w1, nil, g, cache)
-	cache.reset()
-	checkClose(t, "after reset", conv2dForwardWith(activeKernel, x, w2, nil, g, cache).Data, convRef(x, w2, nil, g).Data, 18)
-	other := gemmKernels[len(gemmKernels)-1]
-	checkClose(t, "other kernel", conv2dForwardWith(other, x, w2, nil, g, cache).Data, convRef(x, w2, nil, g).Data, 18)
-	if cache.packed.kern != other {
-		t.Fatalf("cache not repacked for kernel %s", other.name)
+	for _, cout := range []int{8, 4} {
+		w1 := FromData(randSlice(r, cout*2*9), cout, 2, 3, 3)
+		w2 := FromData(randSlice(r, cout*2*9), cout, 2, 3, 3)
+		cache := &convCache{frozen: true}
+		conv2dForwardWith(activeKernel, x, w1, nil, g, cache)
+		if cache.rows != rowsPay(cout, g) {
+			t.Fatalf("cout %d: cache.rows = %v", cout, cache.rows)
+		}
+		cache.reset()
+		checkClose(t, "after reset", conv2dForwardWith(activeKernel, x, w2, nil, g, cache).Data, convRef(x, w2, nil, g).Data, 18)
+		other := gemmKernels[len(gemmKernels)-1]
+		checkClose(t, "other kernel", conv2dForwardWith(other, x, w2, nil, g, cache).Data, convRef(x, w2, nil, g).Data, 18)
+		if cache.packed.kern != other {
+			t.Fatalf("cout %d: cache not repacked for kernel %s", cout, other.name)
+		}
 	}
 }

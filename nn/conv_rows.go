@@ -16,26 +16,28 @@ package nn
 func rowsPay(c int, g ConvGeom) bool { return c < 8 && g.StrideH == 1 && g.KH > 1 }
 
 // conv2dRows sets y (cout × oh × ow) = conv(x (cin × h × w), wt (cout × cin × KH × KW)).
-func conv2dRows(kern *gemmKernel, x []float32, cin, h, w int, wt []float32, cout int, g ConvGeom, y []float32) {
+// cache (nil: none) keeps the row-cut weights packed between calls.
+func conv2dRows(kern *gemmKernel, x []float32, cin, h, w int, wt []float32, cout int, g ConvGeom, cache *convCache, y []float32) {
 	oh, ow := g.OutSize(h, w)
 	kh, kw := g.KH, g.KW
 	m, kd, n := cout*kh, cin*kw, h*ow
-	ab := getBuf(m * kd)
-	a := *ab
-	for co := 0; co < cout; co++ {
-		for ci := 0; ci < cin; ci++ {
-			for ky := 0; ky < kh; ky++ {
-				copy(a[(co*kh+ky)*kd+ci*kw:][:kw], wt[((co*cin+ci)*kh+ky)*kw:][:kw])
+	pa, done := cache.packedMatrix(kern, true, m, kd, func() ([]float32, func()) {
+		ab := getBuf(m * kd)
+		a := *ab
+		for co := 0; co < cout; co++ {
+			for ci := 0; ci < cin; ci++ {
+				for ky := 0; ky < kh; ky++ {
+					copy(a[(co*kh+ky)*kd+ci*kw:][:kw], wt[((co*cin+ci)*kh+ky)*kw:][:kw])
+				}
 			}
 		}
-	}
-	pa := packA(kern, false, m, kd, 1, a, kd, nil)
-	putBuf(ab)
+		return a, func() { putBuf(ab) }
+	})
 	pb := getBuf(m * n)
 	p := *pb
 	rowG := ConvGeom{KH: 1, KW: kw, StrideH: 1, StrideW: g.StrideW, PadW: g.PadW}
 	gemmPacked(kern, m, n, kd, pa, &im2colB{x: x, c: cin, h: h, w: w, g: rowG, ow: ow}, true, p, n)
-	pa.release()
+	done()
 	clear(y[:cout*oh*ow])
 	parallelElems(cout*oh, 0.5*float64(ow*kh), func(lo, hi int) {
 		for r := lo; r < hi; r++ {

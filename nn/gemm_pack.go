@@ -149,6 +149,10 @@ func (s *matrixB) pack(dst []float32, nr, p0, kc, j0, nc int) {
 			for p := 0; p < kc; p++ {
 				row := pan[p*nr : p*nr+nr]
 				src := s.b[(p0+p)*s.ldb+jq:]
+				if w == nr { // vector copy: copy() of a few floats costs a call
+					copyRow(row, src)
+					continue
+				}
 				copy(row[:w], src[:w])
 				clear(row[w:])
 			}

@@ -1,5 +1,9 @@
 package nn
 
+// The wasm kernels' assembly is generated here, in a file every GOOS builds,
+// so that go generate runs the generator natively.
+//go:generate go run ./internal/wasmgen -o gemm_simd_wasm.s
+
 import "runtime"
 
 // gemmKernels lists the micro-kernels this build and this CPU can run, the

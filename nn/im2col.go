@@ -45,6 +45,47 @@ func im2col(x []float32, c, h, w int, g ConvGeom, col []float32) {
 	}
 }
 
+// im2colRows is im2col restricted to the output rows [oy0, oy1): it writes
+// the column chunk (c·KH·KW) × ((oy1−oy0)·ow) into col. The valid run of each
+// window column is worked out once per kernel tap, not per value, so the
+// inner loop is a plain (strided) copy.
+func im2colRows(x []float32, c, h, w int, g ConvGeom, oy0, oy1 int, col []float32) {
+	_, ow := g.OutSize(h, w)
+	sw := g.StrideW
+	n := (oy1 - oy0) * ow
+	idx := 0
+	for ci := 0; ci < c; ci++ {
+		plane := x[ci*h*w : (ci+1)*h*w]
+		for ky := 0; ky < g.KH; ky++ {
+			for kx := 0; kx < g.KW; kx++ {
+				ix0 := kx - g.PadW // input column of output column 0
+				t0 := 0            // first output column inside the image
+				if ix0 < 0 {
+					t0 = min(ow, (-ix0+sw-1)/sw)
+				}
+				t1 := max(t0, min(ow, (w-ix0+sw-1)/sw)) // one past the last
+				rows := col[idx : idx+n]
+				idx += n
+				for oy := oy0; oy < oy1; oy++ {
+					dst := rows[(oy-oy0)*ow : (oy-oy0+1)*ow]
+					iy := oy*g.StrideH - g.PadH + ky
+					if iy < 0 || iy >= h || t0 == t1 {
+						clear(dst)
+						continue
+					}
+					if t0 > 0 {
+						clear(dst[:t0])
+					}
+					if t1 < ow {
+						clear(dst[t1:])
+					}
+					gatherStrided(dst[t0:t1], plane[iy*w+ix0+t0*sw:], sw)
+				}
+			}
+		}
+	}
+}
+
 // col2im is the adjoint of im2col: it adds every entry of col back into the
 // image position it was read from. x (c×h×w) is accumulated into, not cleared.
 func col2im(col []float32, c, h, w int, g ConvGeom, x []float32) {

@@ -101,3 +101,24 @@ func BenchmarkConvForward(b *testing.B) {
 		}
 	}
 }
+
+// BenchmarkTile runs each micro-kernel alone on L1-resident packed panels
+// (depth 256), the ceiling the whole GEMM can reach.
+func BenchmarkTile(b *testing.B) {
+	const kc = 256
+	r := rand.New(rand.NewPCG(5, 5))
+	for _, kern := range gemmKernels {
+		a := randSlice(r, kc*kern.mr*kern.aRep)
+		bp := randSlice(r, kc*kern.nr)
+		c := make([]float32, kern.mr*kern.nr)
+		b.Run(kern.name, func(b *testing.B) {
+			const calls = 1000
+			for b.Loop() {
+				for range calls {
+					kern.tile(kc, a, bp, c, kern.nr, true)
+				}
+			}
+			b.ReportMetric(2*float64(kc*kern.mr*kern.nr)*calls*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+		})
+	}
+}
