@@ -65,9 +65,10 @@ func conv2dForwardWith(kern *gemmKernel, x *Tensor, weight *Tensor, bias []float
 	k := cin * g.KH * g.KW
 	npix := oh * ow
 	y := newScratchTensor(false, n, cout, oh, ow) // every value is written below
-	if rowsPay(cout, g) {
+	if rowsPay(cout, g) && cout*g.KH*h*ow <= 2*colBudget {
 		// few output channels (the generator's last layer): cut by kernel
-		// row (conv_rows.go) rather than pack KH·KW copies of the image
+		// row (conv_rows.go) rather than pack KH·KW copies of the image,
+		// where its product (cout·KH × h·ow) stays within 32 MB
 		for i := 0; i < n; i++ {
 			out := y.Data[i*cout*npix : (i+1)*cout*npix]
 			conv2dRows(kern, x.Data[i*cin*h*w:(i+1)*cin*h*w], cin, h, w, weight.Data, cout, g, cache, out)
@@ -124,10 +125,11 @@ func stridedConvBands(kern *gemmKernel, x []float32, cin, h, w int, g ConvGeom, 
 	rows := min(oh, bandRows(k, ow))
 	colp := getBuf(k * rows * ow)
 	defer putBuf(colp)
+	colBuf := *colp
 	for oy0 := 0; oy0 < oh; oy0 += rows {
 		oy1 := min(oh, oy0+rows)
 		n := (oy1 - oy0) * ow
-		col := (*colp)[:k*n]
+		col := colBuf[:k*n]
 		im2colRows(x, cin, h, w, g, oy0, oy1, col)
 		gemmPacked(kern, pa.m, n, k, pa, &matrixB{b: col, ldb: n}, overwrite, out[oy0*ow:], npix)
 	}

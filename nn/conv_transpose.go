@@ -12,7 +12,8 @@ type ConvTranspose2d struct {
 	OutPad    int
 	Weight    *Param
 	Bias      *Param
-	gradCache gradCache // packed weights for dx (conv_backward.go)
+	gradCache gradCache     // packed weights for dx (conv_backward.go)
+	phases    []*convTPhase // the forward pass's sub-pixel phases, nil if none (conv_transpose_phases.go)
 }
 
 // NewConvTranspose2d returns a transposed convolution of inC to outC channels.
@@ -27,6 +28,7 @@ func NewConvTranspose2d(inC, outC, k, stride, pad, outputPad int, bias bool) *Co
 		Geom:   ConvGeom{KH: k, KW: k, StrideH: stride, StrideW: stride, PadH: pad, PadW: pad},
 		Weight: &Param{Name: "weight", Value: NewTensor(inC, outC, k, k)},
 	}
+	l.phases = convTPhases(l.Geom)
 	if bias {
 		l.Bias = &Param{Name: "bias", Value: NewTensor(outC)}
 	}
@@ -54,7 +56,15 @@ func (l *ConvTranspose2d) check(x *Tensor) {
 	}
 }
 
-// Forward: per image, col = Wᵀ · x (OutC·K·K × h·w), then y = col2im(col) + b,
+// freeze lets the phases keep their packed weights (inference only).
+func (l *ConvTranspose2d) freeze() {
+	for _, ph := range l.phases {
+		ph.cache.frozen = true
+	}
+}
+
+// Forward: by sub-pixel phases where the geometry allows
+// (conv_transpose_phases.go), otherwise per image col = Wᵀ · x (OutC·K·K × h·w), then y = col2im(col) + b,
 // a band of input rows at a time. The forward convolution Geom maps the
 // output size back to h×w, so x's positions are that convolution's outputs.
 func (l *ConvTranspose2d) Forward(x *Tensor) *Tensor {
@@ -62,6 +72,13 @@ func (l *ConvTranspose2d) Forward(x *Tensor) *Tensor {
 	n, cin, h, w := x.N(), x.C(), x.H(), x.W()
 	oh, ow := l.OutSize(h, w)
 	cout, k := l.OutC, l.OutC*l.Geom.KH*l.Geom.KW
+	if l.phases != nil {
+		y := newScratchTensor(false, n, cout, oh, ow) // every value is written
+		if l.forwardPhases(activeKernel, x, y) {
+			return y
+		}
+		putScratch(y.Data)
+	}
 	y := newScratchTensor(true, n, cout, oh, ow) // col2im adds into it
 	band := min(h, bandRows(k, w))
 	col := getScratch(k*band*w, false)

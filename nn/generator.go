@@ -132,6 +132,8 @@ func freezeLayers(layers []Layer) {
 		switch l := l.(type) {
 		case *Conv2d:
 			l.freeze()
+		case *ConvTranspose2d:
+			l.freeze()
 		case container:
 			_, sub := l.children()
 			freezeLayers(sub)

@@ -72,6 +72,7 @@ func BenchmarkConvForward(b *testing.B) {
 		g            ConvGeom
 	}{
 		{"res-256ch-3x3-64x64", 256, 66, 256, ConvGeom{3, 3, 1, 1, 0, 0}},
+		{"res-64ch-3x3-64x64", 64, 66, 64, ConvGeom{3, 3, 1, 1, 0, 0}}, // ngf 16, the shipped models
 		{"c7-3ch-7x7-256x256", 3, 262, 64, ConvGeom{7, 7, 1, 1, 0, 0}},
 		{"down-128ch-3x3s2-64x64", 128, 128, 256, ConvGeom{3, 3, 2, 2, 1, 1}},
 	}

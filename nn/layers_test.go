@@ -123,13 +123,19 @@ func TestConv2dForwardMatchesDefinition(t *testing.T) {
 func TestConvTranspose2dForwardMatchesDefinition(t *testing.T) {
 	rng := rand.New(rand.NewPCG(9, 10))
 	for _, c := range []struct{ in, out, k, s, p, op, n, h, w int }{
-		{4, 3, 3, 2, 1, 1, 2, 3, 5}, // the generator's upsampling
-		{2, 3, 4, 2, 1, 0, 1, 4, 3},
+		{4, 3, 3, 2, 1, 1, 2, 3, 5}, // the generator's upsampling (by phases)
+		{4, 3, 3, 2, 1, 0, 1, 4, 3}, // phases, odd output size
+		{3, 4, 2, 2, 0, 0, 1, 3, 4}, // phases of one tap each
+		{2, 3, 4, 2, 1, 0, 1, 4, 3}, // offsets below 0: col2im
+		{2, 3, 3, 2, 0, 1, 1, 3, 3}, // offsets below 0: col2im
 		{3, 2, 3, 1, 1, 0, 1, 4, 4},
 		{2, 2, 5, 3, 2, 2, 1, 3, 2},
 		{3, 1, 1, 1, 0, 0, 2, 2, 3},
 	} {
 		l := NewConvTranspose2d(c.in, c.out, c.k, c.s, c.p, c.op, c.in != 3)
+		if phased := c.s > 1 && c.k-c.s <= c.p && c.p+c.s-1 < c.k; (l.phases != nil) != phased {
+			t.Errorf("ConvTranspose2d%+v: by phases %v, want %v", c, l.phases != nil, phased)
+		}
 		ltRandParams(l, rng)
 		x := gcRand(rng, 1, c.n, c.in, c.h, c.w)
 		y := l.Forward(x)
