@@ -111,9 +111,39 @@ func (*Tanh) forwardInPlace(x *Tensor) {
 	parallelElems(len(x.Data), 10, func(i0, i1 int) {
 		d := x.Data[i0:i1]
 		for i, v := range d {
-			d[i] = float32(math.Tanh(float64(v)))
+			d[i] = tanh32(v)
 		}
 	})
+}
+
+// tanh32 is tanh in float32 arithmetic: a rational approximation of
+// degrees 13 and 6 (the one Eigen uses, which PyTorch and ONNX Runtime
+// builds also ship), within 4e-7 of math.Tanh everywhere (tested) and about
+// ten times faster than math.Tanh in float64, which dominated the last
+// layer in wasm. Beyond ±7.905 the result rounds to ±1; NaN stays NaN.
+func tanh32(x float32) float32 {
+	const clamp = 7.90531110763549805
+	if x > clamp {
+		x = clamp
+	} else if x < -clamp {
+		x = -clamp
+	}
+	if x > -0.0004 && x < 0.0004 {
+		return x // tanh x = x − x³/3 + …: x is exact to float32 here
+	}
+	x2 := x * x
+	p := float32(-2.76076847742355e-16)
+	p = p*x2 + 2.00018790482477e-13
+	p = p*x2 - 8.60467152213735e-11
+	p = p*x2 + 5.12229709037114e-08
+	p = p*x2 + 1.48572235717979e-05
+	p = p*x2 + 6.37261928875436e-04
+	p = p*x2 + 4.89352455891786e-03
+	q := float32(1.19825839466702e-06)
+	q = q*x2 + 1.18534705686654e-04
+	q = q*x2 + 2.26843463243900e-03
+	q = q*x2 + 4.89352518554385e-03
+	return x * p / q
 }
 
 // Backward: dx = dy · (1 − y²).

@@ -66,3 +66,29 @@ func TestGatherRows(t *testing.T) {
 		}
 	}
 }
+
+// TestTanh32 compares tanh32 with math.Tanh on a dense grid over [−20, 20]
+// and at the special values.
+func TestTanh32(t *testing.T) {
+	worst, at := 0.0, float32(0)
+	for i := -2_000_000; i <= 2_000_000; i++ {
+		x := float32(i) * 1e-5
+		if d := math.Abs(float64(tanh32(x)) - math.Tanh(float64(x))); d > worst {
+			worst, at = d, x
+		}
+	}
+	if worst > 4e-7 {
+		t.Errorf("tanh32 is %.3g away from math.Tanh at %g, want ≤ 4e-7", worst, at)
+	}
+	for _, c := range []struct{ x, want float32 }{
+		{0, 0}, {1e-30, 1e-30}, {-3e-4, -3e-4}, {100, 1}, {-100, -1},
+		{float32(math.Inf(1)), 1}, {float32(math.Inf(-1)), -1},
+	} {
+		if got := tanh32(c.x); got != c.want {
+			t.Errorf("tanh32(%g) = %g, want %g", c.x, got, c.want)
+		}
+	}
+	if got := tanh32(float32(math.NaN())); got == got {
+		t.Errorf("tanh32(NaN) = %g, want NaN", got)
+	}
+}
