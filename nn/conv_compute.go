@@ -1,6 +1,9 @@
 package nn
 
-import "sync"
+import (
+	"sync"
+	"unsafe"
+)
 
 // convCache holds whatever the kernels keep between calls of one convolution
 // layer: the weights packed into micro-kernel panels. It is only valid while
@@ -241,21 +244,31 @@ func (s *im2colB) pack(dst []float32, nr, p0, kc, j0, nc int) {
 	}
 }
 
-// gatherStrided sets d[t] = src[t·stride] for every t (stride 2, the
-// generator's downsampling, has its own loop with one bounds check).
+// gatherStrided sets d[t] = src[t·stride] for every t, with one bounds
+// check for the whole run (per-value checks and re-slicing made the
+// downsampling layers' unrolling cost more than their GEMM in wasm).
 func gatherStrided(d, src []float32, stride int) {
-	if len(d) == 0 {
+	n := len(d)
+	if n == 0 {
 		return
 	}
-	if stride == 2 {
-		src = src[:2*len(d)-1]
-		for t := range d {
-			d[t] = src[2*t]
-		}
+	_ = src[(n-1)*stride]
+	pd, ps := unsafe.Pointer(&d[0]), unsafe.Pointer(&src[0])
+	step := uintptr(4 * stride)
+	for i := range uintptr(n) {
+		*(*float32)(unsafe.Add(pd, 4*i)) = *(*float32)(unsafe.Add(ps, i*step))
+	}
+}
+
+// clearShort is clear(d) without a call for the one or two values of a
+// window's overhang.
+func clearShort(d []float32) {
+	if len(d) > 4 {
+		clear(d)
 		return
 	}
-	for t := range d {
-		d[t] = src[t*stride]
+	for i := range d {
+		d[i] = 0
 	}
 }
 

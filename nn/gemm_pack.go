@@ -22,12 +22,20 @@ type gemmKernel struct {
 	tile   func(kc int, a, b, c []float32, ldc int, acc bool)
 }
 
-// depth is the kernel's packed block depth.
-func (k *gemmKernel) depth() int {
-	if k.kc > 0 {
-		return k.kc
+// depth is the packed block depth for a product of depth k: the kernel's
+// nominal depth, evened out over the blocks k needs (k 144 at nominal 128
+// gives two blocks of 72, not 128 and 16: a short block pays the tile's
+// load and store of C for few multiply-adds).
+func (kern *gemmKernel) depth(k int) int {
+	kc := gemmKC
+	if kern.kc > 0 {
+		kc = kern.kc
 	}
-	return gemmKC
+	if k <= kc {
+		return max(k, 1)
+	}
+	blocks := (k + kc - 1) / kc
+	return (k + blocks - 1) / blocks
 }
 
 // packedA is op(A)·alpha cut into kc-deep blocks of mr-row panels, zero-padded
@@ -70,7 +78,7 @@ func packA(kern *gemmKernel, trans bool, m, k int, alpha float32, a []float32, l
 		pa.data = make([]float32, size)
 	}
 	pa.kern, pa.m, pa.k, pa.mPad, pa.data = kern, m, k, mPad, pa.data[:size]
-	kc := kern.depth()
+	kc := kern.depth(k)
 	for pc := 0; pc < k; pc += kc {
 		kcb := min(kc, k-pc)
 		for ir := 0; ir < mPad/mr; ir++ {
@@ -141,18 +149,28 @@ type matrixB struct {
 }
 
 func (s *matrixB) pack(dst []float32, nr, p0, kc, j0, nc int) {
+	// Row offsets of the block, for gatherRows (vector copies of whole
+	// panel rows, where copy() would cost a call per row).
+	var tapBuf [512]int
+	var taps []int
+	if !s.trans && kc <= len(tapBuf) {
+		taps = tapBuf[:kc]
+		for p := range taps {
+			taps[p] = (p0 + p) * s.ldb
+		}
+	}
 	for q := 0; q*nr < nc; q++ {
 		pan := dst[q*kc*nr : (q+1)*kc*nr]
 		jq := j0 + q*nr
 		w := min(nr, j0+nc-jq)
+		if taps != nil && w == nr {
+			gatherRows(pan, nr, s.b, taps, jq)
+			continue
+		}
 		if !s.trans {
 			for p := 0; p < kc; p++ {
 				row := pan[p*nr : p*nr+nr]
 				src := s.b[(p0+p)*s.ldb+jq:]
-				if w == nr { // vector copy: copy() of a few floats costs a call
-					copyRow(row, src)
-					continue
-				}
 				copy(row[:w], src[:w])
 				clear(row[w:])
 			}

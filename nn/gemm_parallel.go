@@ -59,7 +59,7 @@ func gemmBlock(kern *gemmKernel, m, k int, pa *packedA, src bSource, overwrite b
 		return
 	}
 	mr, nr := kern.mr, kern.nr
-	kc := kern.depth()
+	kc := kern.depth(k)
 	bufp := getBuf(min(kc, k) * nr)
 	defer putBuf(bufp)
 	bp := *bufp
@@ -93,7 +93,7 @@ func gemmBlock(kern *gemmKernel, m, k int, pa *packedA, src bSource, overwrite b
 // runs each A panel (in L1) over every B panel of the block (from L2).
 func gemmBlockAOuter(kern *gemmKernel, m, k int, pa *packedA, src bSource, overwrite bool, c []float32, ldc int, r0, r1, j0, j1 int) {
 	mr, nr, nc := kern.mr, kern.nr, kern.nc
-	kc := kern.depth()
+	kc := kern.depth(k)
 	bufp := getBuf(min(kc, k) * nc)
 	defer putBuf(bufp)
 	bp := *bufp

@@ -73,12 +73,8 @@ func im2colRows(x []float32, c, h, w int, g ConvGeom, oy0, oy1 int, col []float3
 						clear(dst)
 						continue
 					}
-					if t0 > 0 {
-						clear(dst[:t0])
-					}
-					if t1 < ow {
-						clear(dst[t1:])
-					}
+					clearShort(dst[:t0])
+					clearShort(dst[t1:])
 					gatherStrided(dst[t0:t1], plane[iy*w+ix0+t0*sw:], sw)
 				}
 			}
