@@ -21,37 +21,30 @@ func NewInstanceNorm2d(c int) *InstanceNorm2d { return &InstanceNorm2d{C: c, Eps
 // Params is empty (affine=False).
 func (l *InstanceNorm2d) Params() []*Param { return nil }
 
-// planeStats returns the mean and 1/sqrt(var+eps) of one plane.
-// Four partial sums break the chain of dependent float64 additions (one
-// add latency per value otherwise), in both passes.
+// normBlock is the most values summed in float32 (in SIMD lanes) before a
+// float64 accumulation: a few units of float32 rounding per block at most.
+const normBlock = 1024
+
+// planeStats returns the mean and 1/sqrt(var+eps) of one plane (biased
+// variance, two passes). Blocks of normBlock values are summed in float32
+// vector lanes (sumRow, sumSqDevRow: SIMD where the build has it) and the
+// block sums in float64.
 func (l *InstanceNorm2d) planeStats(x []float32) (mean, invStd float64) {
-	var s0, s1, s2, s3 float64
-	i := 0
-	for ; i+4 <= len(x); i += 4 {
-		v := x[i : i+4 : i+4]
-		s0 += float64(v[0])
-		s1 += float64(v[1])
-		s2 += float64(v[2])
-		s3 += float64(v[3])
+	var s float64
+	for i := 0; i < len(x); i += normBlock {
+		s += float64(sumRow(x[i:min(i+normBlock, len(x))]))
 	}
-	for ; i < len(x); i++ {
-		s0 += float64(x[i])
+	mean = s / float64(len(x))
+	m := float32(mean)
+	var q float64
+	for i := 0; i < len(x); i += normBlock {
+		q += float64(sumSqDevRow(x[i:min(i+normBlock, len(x))], m))
 	}
-	mean = (s0 + s1 + s2 + s3) / float64(len(x))
-	s0, s1, s2, s3 = 0, 0, 0, 0
-	for i = 0; i+4 <= len(x); i += 4 {
-		v := x[i : i+4 : i+4]
-		d0, d1, d2, d3 := float64(v[0])-mean, float64(v[1])-mean, float64(v[2])-mean, float64(v[3])-mean
-		s0 += d0 * d0
-		s1 += d1 * d1
-		s2 += d2 * d2
-		s3 += d3 * d3
-	}
-	for ; i < len(x); i++ {
-		d := float64(x[i]) - mean
-		s0 += d * d
-	}
-	return mean, 1 / math.Sqrt((s0+s1+s2+s3)/float64(len(x))+l.Eps)
+	// Σ(x−m)² = Σ(x−mean)² + n·(mean−m)²: remove what rounding the mean to
+	// float32 added
+	d := mean - float64(m)
+	variance := max(0, q/float64(len(x))-d*d)
+	return mean, 1 / math.Sqrt(variance+l.Eps)
 }
 
 func (l *InstanceNorm2d) check(x *Tensor) {
@@ -69,17 +62,19 @@ func (l *InstanceNorm2d) Forward(x *Tensor) *Tensor {
 }
 
 // forwardInPlace normalises x over its own storage.
-func (l *InstanceNorm2d) forwardInPlace(x *Tensor) {
+func (l *InstanceNorm2d) forwardInPlace(x *Tensor) { l.normalize(x, false) }
+
+// forwardReLUInPlace is forwardInPlace followed by ReLU, in one pass.
+func (l *InstanceNorm2d) forwardReLUInPlace(x *Tensor) { l.normalize(x, true) }
+
+func (l *InstanceNorm2d) normalize(x *Tensor, relu bool) {
 	l.check(x)
 	hw := x.H() * x.W()
 	parallelElems(x.N()*x.C(), 3*float64(hw), func(i0, i1 int) {
 		for i := i0; i < i1; i++ {
 			p := x.Data[i*hw : (i+1)*hw]
 			mean, inv := l.planeStats(p)
-			m, r := float32(mean), float32(inv)
-			for j, v := range p {
-				p[j] = (v - m) * r
-			}
+			normRow(p, float32(mean), float32(inv), relu)
 		}
 	})
 }

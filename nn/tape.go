@@ -44,6 +44,9 @@ func (s sequential) forwardTrain(x *Tensor) (*Tensor, *Tape) {
 
 func isDropout(l Layer) bool { _, ok := l.(*Dropout); return ok }
 
+// isReLU reports whether l is a ReLU (not a LeakyReLU).
+func isReLU(l Layer) bool { _, ok := l.(*ReLU); return ok }
+
 // Release gives the storage of the tape's inner activations back for later
 // training passes to reuse. The tape's input and output are kept (they
 // belong to the caller); the tape must not be used afterwards.
@@ -148,8 +151,14 @@ const inferPoolMax = 1 << 23
 // progress, if not nil, is called after each layer.
 func (s sequential) infer(x *Tensor, progress func(done, total int)) *Tensor {
 	owned := false // whether x was allocated here and may be overwritten
+	fused := false // the layer was done with the one before it
 	for i, l := range s {
-		if ip, ok := l.(inPlacer); ok && owned {
+		if fused {
+			fused = false
+		} else if norm, ok := l.(*InstanceNorm2d); ok && owned && i+1 < len(s) && isReLU(s[i+1]) {
+			norm.forwardReLUInPlace(x) // InstanceNorm then ReLU, in one pass over x
+			fused = true
+		} else if ip, ok := l.(inPlacer); ok && owned {
 			ip.forwardInPlace(x)
 		} else {
 			y := l.Forward(x)

@@ -92,3 +92,46 @@ func TestTanh32(t *testing.T) {
 		t.Errorf("tanh32(NaN) = %g, want NaN", got)
 	}
 }
+
+// TestNormRows checks InstanceNorm's row loops (SIMD where the build has
+// them) against float64 sums, on lengths around the vector widths.
+func TestNormRows(t *testing.T) {
+	r := rand.New(rand.NewPCG(21, 22))
+	for _, n := range []int{0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 31, 33, 100, 1024} {
+		x := randSlice(r, n)
+		for i := range x {
+			x[i] = 3 + 2*x[i] // an offset mean, as activations have
+		}
+		var s, q float64
+		for _, v := range x {
+			s += float64(v)
+		}
+		const m = float32(2.5)
+		for _, v := range x {
+			q += (float64(v) - float64(m)) * (float64(v) - float64(m))
+		}
+		if got := sumRow(x); math.Abs(float64(got)-s) > 1e-6*float64(n)*5 {
+			t.Errorf("n %d: sumRow = %g, want %g", n, got, s)
+		}
+		if got := sumSqDevRow(x, m); math.Abs(float64(got)-q) > 1e-6*float64(n)*5 {
+			t.Errorf("n %d: sumSqDevRow = %g, want %g", n, got, q)
+		}
+		for _, relu := range []bool{false, true} {
+			y := append([]float32(nil), x...)
+			y = append(y, float32(math.NaN()))
+			normRow(y, m, -0.5, relu)
+			for i, v := range x {
+				want := (v - m) * -0.5
+				if relu && want < 0 {
+					want = 0
+				}
+				if y[i] != want {
+					t.Fatalf("n %d relu %v: normRow [%d] = %g, want %g", n, relu, i, y[i], want)
+				}
+			}
+			if last := y[n]; relu && last != 0 || !relu && last == last {
+				t.Errorf("n %d relu %v: normRow(NaN) = %g", n, relu, last)
+			}
+		}
+	}
+}

@@ -4,14 +4,16 @@
 #   1. generator forward (inference, frozen weights) natively, 1 and 2 threads:
 #      ngf 64 / 9 blocks, ngf 32 / 9 blocks, ngf 16 / 6 blocks, 256×256
 #      (go test -bench GeneratorForward ./nn: ms/op, GFLOP/s, GFLOP/cpu-s);
-#   2. the same under GOOS=js GOARCH=wasm in node (one thread);
+#   2. the same under GOOS=js GOARCH=wasm (one thread), in headless Chromium
+#      through bench/chromewasm when Chromium is installed, else in node
+#      (WASM_IN=node forces node);
 #   3. one CycleGAN training iteration (ngf 32, 6 blocks, 128², ndf 64),
 #      1 and 2 threads, if trainer/train has BenchmarkIteration;
 #   4. the PyTorch CPU peer (bench/pytorch_peer.py) when Debian's python3 has
 #      torch, and the ratios ours / PyTorch at the same thread count
 #      (below 1: we are faster).
 #
-# Environment: GO (go), BENCHTIME (3x native), WASM_BENCHTIME (2x),
+# Environment: GO (go), BENCHTIME (3x native), WASM_BENCHTIME (2x), WASM_IN,
 # PEER_REPS (5), SKIP_WASM=1, SKIP_PEER=1. About 3–5 minutes on 2 cores.
 set -euo pipefail
 cd "$(dirname "$0")/.."
@@ -34,8 +36,14 @@ $GO test -run '^$' -bench 'GeneratorForward' -benchtime "$BENCHTIME" ./nn | tee 
 grep -q '^ok' "$out/native.txt" || { echo "native benchmark failed" >&2; exit 1; }
 
 if [[ "${SKIP_WASM:-}" != 1 ]]; then
-	echo "## generator forward, js/wasm in node (1 thread)"
-	GOOS=js GOARCH=wasm $GO test -exec="$($GO env GOROOT)/lib/wasm/go_js_wasm_exec" \
+	# In Chromium (V8 as in the page) when it is installed, else in node.
+	wasm_exec="$($GO env GOROOT)/lib/wasm/go_js_wasm_exec" where="node"
+	if [[ "${WASM_IN:-chromium}" == chromium ]] && { command -v chromium || command -v chromium-browser || [[ -n "${CHROME:-}" ]]; } >/dev/null 2>&1; then
+		$GO build -o "$out/chromewasm" ./bench/chromewasm
+		wasm_exec="$out/chromewasm" where="headless Chromium (bench/chromewasm)"
+	fi
+	echo "## generator forward, js/wasm in $where (1 thread)"
+	GOOS=js GOARCH=wasm $GO test -exec="$wasm_exec" \
 		-run '^$' -bench 'GeneratorForward' -benchtime "$WASM_BENCHTIME" ./nn | tee "$out/wasm.txt" | grep -E '^(Benchmark|--- FAIL|FAIL|ok)' || true
 	grep -q '^ok' "$out/wasm.txt" || { echo "wasm benchmark failed" >&2; exit 1; }
 fi

@@ -57,7 +57,7 @@ const ortAgreeLimit = 2.0 / 255
 // page is served with cross-origin isolation headers (needed for ORT's
 // threads), and the benchmark fails when a page is not isolated. ms/img is
 // the time of one translation measured in the page with performance.now,
-// after one untimed warm-up at that size. Before a model is timed, ORT's
+// after ortWarmups untimed warm-ups at that size. Before a model is timed, ORT's
 // output (both thread counts) is compared with our native forward pass and
 // with our page's pixels on one 256×256 image; a difference over 2/255 fails.
 // At the end a table of all results is printed.
@@ -134,9 +134,15 @@ func (r *ortRun) engines() []string {
 
 func ortEngine(threads int) string { return fmt.Sprintf("ort-%dt", threads) }
 
+// ortWarmups is how many untimed translations precede the timed ones, for
+// every engine alike: V8 compiles WebAssembly with a baseline compiler
+// first and tiers hot functions up over the first runs (our first 256²
+// translation takes about 1.4× the steady time, the second about 1.05×).
+const ortWarmups = 2
+
 // measure times b.N translations of a size×size image with one engine,
-// after a warm-up the first time this model, size and engine are run, and
-// returns the mean in milliseconds.
+// after ortWarmups untimed ones the first time this model, size and engine
+// are run, and returns the mean in milliseconds.
 func (r *ortRun) measure(b *testing.B, model string, size int, engine string) float64 {
 	key := fmt.Sprintf("%s/%d/%s", model, size, engine)
 	var worker float64 // ours only: the part of the time spent in the worker
@@ -151,7 +157,9 @@ func (r *ortRun) measure(b *testing.B, model string, size int, engine string) fl
 		once = func() float64 { return eval[float64](b, br, fmt.Sprintf(`window.ortBench.time(%q, %d)`, model, size)) }
 	}
 	if !r.warm[key] {
-		once()
+		for range ortWarmups {
+			once()
+		}
 		r.warm[key] = true
 	}
 	b.ResetTimer()
