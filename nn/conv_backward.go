@@ -177,7 +177,9 @@ func (l *Conv2d) backward(x, dy *Tensor, want convGrads) *Tensor {
 		for i := 0; i < n; i++ {
 			dyi := dy.Data[i*cout*p : (i+1)*cout*p]
 			dxi := dx.Data[i*cin*h*w : (i+1)*cin*h*w]
-			gemmPacked(kern, cin, h*w, cout*kk, pa, &im2colB{x: dyi, c: cout, h: oh, w: ow, g: full, ow: w}, true, dxi, h*w)
+			src, release := newIm2colB(dyi, cout, oh, ow, full)
+			gemmPacked(kern, cin, h*w, cout*kk, pa, src, true, dxi, h*w)
+			release()
 		}
 		return dx
 	}

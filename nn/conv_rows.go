@@ -36,7 +36,9 @@ func conv2dRows(kern *gemmKernel, x []float32, cin, h, w int, wt []float32, cout
 	pb := getBuf(m * n)
 	p := *pb
 	rowG := ConvGeom{KH: 1, KW: kw, StrideH: 1, StrideW: g.StrideW, PadW: g.PadW}
-	gemmPacked(kern, m, n, kd, pa, &im2colB{x: x, c: cin, h: h, w: w, g: rowG, ow: ow}, true, p, n)
+	src, release := newIm2colB(x, cin, h, w, rowG)
+	gemmPacked(kern, m, n, kd, pa, src, true, p, n)
+	release()
 	done()
 	clear(y[:cout*oh*ow])
 	parallelElems(cout*oh, 0.5*float64(ow*kh), func(lo, hi int) {

@@ -75,7 +75,11 @@ func im2colRows(x []float32, c, h, w int, g ConvGeom, oy0, oy1 int, col []float3
 					}
 					clearShort(dst[:t0])
 					clearShort(dst[t1:])
-					gatherStrided(dst[t0:t1], plane[iy*w+ix0+t0*sw:], sw)
+					if sw == 1 {
+						copyRow(dst[t0:t1], plane[iy*w+ix0+t0:])
+					} else {
+						gatherStrided(dst[t0:t1], plane[iy*w+ix0+t0*sw:], sw)
+					}
 				}
 			}
 		}
