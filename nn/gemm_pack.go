@@ -20,6 +20,10 @@ type gemmKernel struct {
 	kc     int  // depth of a packed block; 0: gemmKC. A kc×nr B panel must fit in L1.
 	aOuter bool // loop order of gemmBlockAOuter (A panel in L1, B block in L2)
 	tile   func(kc int, a, b, c []float32, ldc int, acc bool)
+	// tiles, where the kernel has it, is tile for n tiles side by side: the
+	// same A panel against n consecutive packed B panels, into C tiles nr
+	// floats apart (one call instead of n where calls are dear: wasm).
+	tiles func(kc int, a, b, c []float32, ldc int, acc bool, n int)
 }
 
 // depth is the packed block depth for a product of depth k: the kernel's

@@ -108,7 +108,12 @@ func gemmBlockAOuter(kern *gemmKernel, m, k int, pa *packedA, src bSource, overw
 				ap := pa.panel(pc, kcb, ir)
 				i0 := ir * mr
 				rows := min(mr, m-i0)
-				for jr := 0; jr < ncb; jr += nr {
+				jr0 := 0 // the panels from here on go one by one
+				if full := ncb / nr; kern.tiles != nil && rows == mr && full > 0 {
+					kern.tiles(kcb, ap, bp[:full*nr*kcb], c[i0*ldc+jc:], ldc, acc, full)
+					jr0 = full * nr
+				}
+				for jr := jr0; jr < ncb; jr += nr {
 					b := bp[jr*kcb : (jr+nr)*kcb]
 					cols := min(nr, ncb-jr)
 					ci := i0*ldc + jc + jr

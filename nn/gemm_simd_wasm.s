@@ -4,14 +4,21 @@
 
 #include "textflag.h"
 
-// func wasmTile4x8(kc int, a, b, c *float32, ldc int, acc bool)
-TEXT ·wasmTile4x8(SB), NOSPLIT, $0-41
-	MOVD kc+0(FP), R0
-	MOVD a+8(FP), R1
+// func wasmTile4x8(kc int, a, b, c *float32, ldc int, acc bool, n int)
+TEXT ·wasmTile4x8(SB), NOSPLIT, $0-56
+	MOVD kc+0(FP), R7
+	MOVD a+8(FP), R8
 	MOVD b+16(FP), R2
 	MOVD c+24(FP), R3
 	MOVD ldc+32(FP), R4
 	Get SP; I64Load8U acc+40(FP); Set R6
+	MOVD n+48(FP), R9
+	Get R4; I64Const $2; I64Shl; Set R4
+	Block
+	Loop
+	Get R9; I64Eqz; BrIf $1
+	Get R7; Set R0
+	Get R8; Set R1
 	V128Const $0, $0; Set V0
 	V128Const $0, $0; Set V1
 	V128Const $0, $0; Set V2
@@ -164,7 +171,6 @@ TEXT ·wasmTile4x8(SB), NOSPLIT, $0-41
 	Br $0
 	End
 	End
-	Get R4; I64Const $2; I64Shl; Set R4
 	Get R3; Set R5
 	Get R6; I64Eqz
 	If
@@ -191,5 +197,10 @@ TEXT ·wasmTile4x8(SB), NOSPLIT, $0-41
 	Get R5; Get R4; I64Add; Set R5
 	Get R5; I32WrapI64; Get R5; I32WrapI64; V128Load $0; Get V6; F32x4Add; V128Store $0
 	Get R5; I32WrapI64; I32Const $16; I32Add; Get R5; I32WrapI64; V128Load $16; Get V7; F32x4Add; V128Store $0
+	End
+	Get R3; I64Const $32; I64Add; Set R3
+	Get R9; I64Const $1; I64Sub; Set R9
+	Br $0
+	End
 	End
 	RET

@@ -17,7 +17,9 @@
 // measured a third slower, and Go's assembler cannot encode
 // v128.load32_splat's memory operand. The k-loop is unrolled, with a
 // one-step loop for the remainder. At the end the tile is added to C (acc)
-// or stored over it, rows ldc floats apart.
+// or stored over it, rows ldc floats apart. One call runs n tiles side by
+// side (consecutive B panels, C tiles nr floats apart) against the same A
+// panel: a call from Go costs about as much as a few k-steps.
 package main
 
 import (
@@ -57,7 +59,8 @@ func main() {
 	}
 }
 
-// Registers: R0 kc, R1 a, R2 b, R3 c, R4 ldc in bytes, R5 a row of C, R6 acc.
+// Registers: R0 kc left, R1 a, R2 b, R3 c, R4 ldc in bytes, R5 a row of C,
+// R6 acc, R7 kc, R8 the A panel, R9 tiles left.
 func writeTile(b *bytes.Buffer, t tile) {
 	line := func(format string, args ...any) { fmt.Fprintf(b, "\t"+format+"\n", args...) }
 	acc := func(i, j int) int { return i*t.nv + j } // accumulator local of row i, vector j
@@ -82,14 +85,23 @@ func writeTile(b *bytes.Buffer, t tile) {
 		line("Get R0; I64Const $%d; I64Sub; Set R0", steps)
 	}
 
-	fmt.Fprintf(b, "\n// func %s(kc int, a, b, c *float32, ldc int, acc bool)\n", t.name)
-	fmt.Fprintf(b, "TEXT ·%s(SB), NOSPLIT, $0-41\n", t.name)
-	line("MOVD kc+0(FP), R0")
-	line("MOVD a+8(FP), R1")
+	fmt.Fprintf(b, "\n// func %s(kc int, a, b, c *float32, ldc int, acc bool, n int)\n", t.name)
+	fmt.Fprintf(b, "TEXT ·%s(SB), NOSPLIT, $0-56\n", t.name)
+	line("MOVD kc+0(FP), R7")
+	line("MOVD a+8(FP), R8")
 	line("MOVD b+16(FP), R2")
 	line("MOVD c+24(FP), R3")
 	line("MOVD ldc+32(FP), R4")
 	line("Get SP; I64Load8U acc+40(FP); Set R6")
+	line("MOVD n+48(FP), R9")
+	line("Get R4; I64Const $2; I64Shl; Set R4")
+	// one tile per pass of this loop: the B panels follow each other, so
+	// R2 ends each pass at the next panel; C moves 4·nr bytes right
+	line("Block")
+	line("Loop")
+	line("Get R9; I64Eqz; BrIf $1")
+	line("Get R7; Set R0")
+	line("Get R8; Set R1")
 	for i := 0; i < t.mr*t.nv; i++ {
 		line("V128Const $0, $0; Set V%d", i)
 	}
@@ -124,7 +136,6 @@ func writeTile(b *bytes.Buffer, t tile) {
 		return fmt.Sprintf("Get R5; I32WrapI64; I32Const $%d; I32Add", 16*j)
 	}
 	// C rows: R5 walks them, R4 is the row pitch in bytes
-	line("Get R4; I64Const $2; I64Shl; Set R4")
 	line("Get R3; Set R5")
 	line("Get R6; I64Eqz")
 	line("If")
@@ -145,6 +156,11 @@ func writeTile(b *bytes.Buffer, t tile) {
 			line("Get R5; Get R4; I64Add; Set R5")
 		}
 	}
+	line("End")
+	line("Get R3; I64Const $%d; I64Add; Set R3", 16*t.nv)
+	line("Get R9; I64Const $1; I64Sub; Set R9")
+	line("Br $0")
+	line("End")
 	line("End")
 	line("RET")
 }
