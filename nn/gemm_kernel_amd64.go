@@ -45,6 +45,7 @@ var kernelAVX2x3x24 = &gemmKernel{name: "avx2-3x24", mr: 3, nr: 24, aRep: 1, nc:
 var kernelAVX2x2x32 = &gemmKernel{name: "avx2-2x32", mr: 2, nr: 32, aRep: 1, kc: 192, tile: tileAVX2x2x32}
 
 func init() {
+	vecSIMD = archsimd.X86.AVX2() // the vector helpers below and in norm_rows_amd64.go
 	avx2 := archsimd.X86.AVX2() && archsimd.X86.FMA()
 	addKernels([]*gemmKernel{kernelAVX512, kernelAVX2x2x32, kernelAVX2x3x24, kernelAVX2},
 		[]bool{archsimd.X86.AVX512(), avx2, avx2, avx2})
@@ -242,7 +243,8 @@ func storeRow8x1(c []float32, v archsimd.Float32x8, acc bool) {
 // loads and stores (packing panels; a copy() per short run costs a call).
 func copyRow(dst, src []float32) {
 	n := len(dst)
-	if n == 0 {
+	if n == 0 || !vecSIMD {
+		copyRowGo(dst, src)
 		return
 	}
 	_ = src[n-1]
@@ -260,7 +262,8 @@ func copyRow(dst, src []float32) {
 // reluRow sets every value of x that is not > 0 (NaN included) to 0.
 func reluRow(x []float32) {
 	n := len(x)
-	if n == 0 {
+	if n == 0 || !vecSIMD {
+		reluRowGo(x)
 		return
 	}
 	p := unsafe.Pointer(&x[0])
@@ -284,7 +287,8 @@ func reluRow(x []float32) {
 // AVX2 kernels') copy with unrolled vector loads and stores.
 func gatherRows(dst []float32, nr int, x []float32, taps []int, off int) {
 	n := len(taps)
-	if n == 0 {
+	if n == 0 || !vecSIMD {
+		gatherRowsGo(dst, nr, x, taps, off)
 		return
 	}
 	_ = dst[n*nr-1]

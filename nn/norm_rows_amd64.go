@@ -7,13 +7,14 @@ import (
 	"unsafe"
 )
 
-// The row loops of InstanceNorm2d with AVX2 (Float32x8, two
-// vectors a step); same contracts as norm_rows_generic.go.
+// The row loops of InstanceNorm2d with AVX2 (Float32x8, two vectors a
+// step); same contracts as their portable versions (vec_portable.go), which
+// they fall back to without AVX2.
 
 func sumRow(x []float32) float32 {
 	n := len(x)
-	if n == 0 {
-		return 0
+	if n == 0 || !vecSIMD {
+		return sumRowGo(x)
 	}
 	p := unsafe.Pointer(&x[0])
 	var a0, a1 archsimd.Float32x8
@@ -31,8 +32,8 @@ func sumRow(x []float32) float32 {
 
 func sumSqDevRow(x []float32, m float32) float32 {
 	n := len(x)
-	if n == 0 {
-		return 0
+	if n == 0 || !vecSIMD {
+		return sumSqDevRowGo(x, m)
 	}
 	p := unsafe.Pointer(&x[0])
 	mv := archsimd.BroadcastFloat32x8(m)
@@ -54,7 +55,8 @@ func sumSqDevRow(x []float32, m float32) float32 {
 
 func normRow(x []float32, m, r float32, relu bool) {
 	n := len(x)
-	if n == 0 {
+	if n == 0 || !vecSIMD {
+		normRowGo(x, m, r, relu)
 		return
 	}
 	p := unsafe.Pointer(&x[0])

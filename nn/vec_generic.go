@@ -2,23 +2,15 @@
 
 package nn
 
-// copyRow copies len(dst) floats from the start of src (the SIMD builds
-// use vector loads and stores: gemm_kernel_amd64.go, gemm_kernel_wasm.go).
-func copyRow(dst, src []float32) { copy(dst, src[:len(dst)]) }
+// The vector helpers of builds without SIMD: the portable loops of
+// vec_portable.go (the SIMD builds have their own in gemm_kernel_amd64.go,
+// gemm_kernel_wasm.go, norm_rows_amd64.go and norm_rows_wasm.go).
 
-// reluRow sets every value of x that is not > 0 (NaN included) to 0.
-func reluRow(x []float32) {
-	for i, v := range x {
-		if !(v > 0) {
-			x[i] = 0
-		}
-	}
-}
-
-// gatherRows sets row p of dst (nr floats at p·nr) to the nr floats of x at
-// taps[p]+off, for every p.
+func copyRow(dst, src []float32) { copyRowGo(dst, src) }
+func reluRow(x []float32)        { reluRowGo(x) }
 func gatherRows(dst []float32, nr int, x []float32, taps []int, off int) {
-	for p, t := range taps {
-		copy(dst[p*nr:p*nr+nr], x[t+off:t+off+nr])
-	}
+	gatherRowsGo(dst, nr, x, taps, off)
 }
+func sumRow(x []float32) float32                   { return sumRowGo(x) }
+func sumSqDevRow(x []float32, m float32) float32   { return sumSqDevRowGo(x, m) }
+func normRow(x []float32, m, r float32, relu bool) { normRowGo(x, m, r, relu) }

@@ -6,10 +6,23 @@ import (
 	"testing"
 )
 
+// bothVecPaths runs f with the vector helpers as this build and CPU have
+// them, and again with their portable fallbacks (vecSIMD off: what an amd64
+// CPU without AVX2 runs).
+func bothVecPaths(t *testing.T, f func(t *testing.T)) {
+	t.Run("selected", f)
+	old := vecSIMD
+	vecSIMD = false
+	defer func() { vecSIMD = old }()
+	t.Run("portable", f)
+}
+
 // TestVecHelpers checks the element-wise helpers (SIMD in the simd builds)
 // against plain loops, at lengths around the vector widths, with NaN, ±0
 // and ±Inf among the values.
-func TestVecHelpers(t *testing.T) {
+func TestVecHelpers(t *testing.T) { bothVecPaths(t, testVecHelpers) }
+
+func testVecHelpers(t *testing.T) {
 	r := rand.New(rand.NewPCG(5, 6))
 	special := []float32{float32(math.NaN()), 0, float32(math.Copysign(0, -1)), float32(math.Inf(1)), float32(math.Inf(-1))}
 	for n := 0; n <= 40; n++ {
@@ -44,7 +57,9 @@ func TestVecHelpers(t *testing.T) {
 
 // TestGatherRows checks gatherRows (vector copies for the kernels' panel
 // widths) against plain copies.
-func TestGatherRows(t *testing.T) {
+func TestGatherRows(t *testing.T) { bothVecPaths(t, testGatherRows) }
+
+func testGatherRows(t *testing.T) {
 	r := rand.New(rand.NewPCG(7, 8))
 	x := randSlice(r, 4000)
 	for _, nr := range []int{1, 5, 8, 16, 24, 32} {
@@ -95,7 +110,9 @@ func TestTanh32(t *testing.T) {
 
 // TestNormRows checks InstanceNorm's row loops (SIMD where the build has
 // them) against float64 sums, on lengths around the vector widths.
-func TestNormRows(t *testing.T) {
+func TestNormRows(t *testing.T) { bothVecPaths(t, testNormRows) }
+
+func testNormRows(t *testing.T) {
 	r := rand.New(rand.NewPCG(21, 22))
 	for _, n := range []int{0, 1, 3, 4, 7, 8, 9, 15, 16, 17, 31, 33, 100, 1024} {
 		x := randSlice(r, n)
@@ -134,4 +151,25 @@ func TestNormRows(t *testing.T) {
 			}
 		}
 	}
+}
+
+// TestGeneratorWithoutVectorHelpers runs a generator forward with the
+// vector helpers' portable fallbacks and checks that it gives what the
+// selected helpers give (the fallbacks round the same way up to the order
+// of float32 sums in InstanceNorm).
+func TestGeneratorWithoutVectorHelpers(t *testing.T) {
+	g := ltGenerator(GeneratorConfig{InputNC: 3, OutputNC: 3, NGF: 8, NBlocks: 2}, 3)
+	x := gcRand(rand.New(rand.NewPCG(31, 32)), 1, 1, 3, 36, 44)
+	want, err := g.Forward(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	old := vecSIMD
+	vecSIMD = false
+	defer func() { vecSIMD = old }()
+	got, err := g.Forward(x)
+	if err != nil {
+		t.Fatal(err)
+	}
+	ltClose(t, "forward without vector helpers", got, want, 1e-5)
 }
