@@ -7,6 +7,8 @@ import (
 	"image/png"
 	"os"
 	"path/filepath"
+
+	"github.com/cyclegan-go/cyclegan/weights/atomicfile"
 )
 
 // Grid lays out images (all the same size) in rows of `cols`, with a gap
@@ -32,10 +34,5 @@ func Grid(path string, imgs []image.Image, cols int) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	tmp := path + ".tmp"
-	if err := os.WriteFile(tmp, buf.Bytes(), 0o644); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	return os.Rename(tmp, path)
+	return atomicfile.WriteBytes(path, buf.Bytes())
 }

@@ -4,11 +4,12 @@ import (
 	"fmt"
 	"image/color"
 	"os"
-	"path/filepath"
 
 	"gonum.org/v1/plot"
 	"gonum.org/v1/plot/plotter"
 	"gonum.org/v1/plot/vg"
+
+	"github.com/cyclegan-go/cyclegan/weights/atomicfile"
 )
 
 // lossColors are distinct colours for the eight official losses.
@@ -50,16 +51,14 @@ func PlotLosses(path string, entries []LossEntry, names []string, perEpoch int) 
 	if err != nil {
 		return err
 	}
-	tmp, err := os.CreateTemp(filepath.Dir(path), ".loss.*.png")
+	err = atomicfile.Write(path, ".tmp*", func(f *os.File) error {
+		if _, err := w.WriteTo(f); err != nil {
+			return err
+		}
+		return f.Chmod(0o644)
+	})
 	if err != nil {
-		return fmt.Errorf("loss plot: %v", err)
+		return fmt.Errorf("loss plot %s: %v", path, err)
 	}
-	if _, err := w.WriteTo(tmp); err != nil {
-		tmp.Close()
-		os.Remove(tmp.Name())
-		return fmt.Errorf("loss plot: %v", err)
-	}
-	tmp.Sync()
-	tmp.Close()
-	return os.Rename(tmp.Name(), path)
+	return nil
 }

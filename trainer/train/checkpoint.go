@@ -13,6 +13,8 @@ import (
 	"sort"
 	"strconv"
 	"strings"
+
+	"github.com/cyclegan-go/cyclegan/weights/atomicfile"
 )
 
 // State is everything a run needs to continue exactly where it stopped.
@@ -210,44 +212,21 @@ func DecodeState(b []byte) (*State, error) {
 }
 
 // WriteFileAtomic writes b to path so that path is always either the old
-// complete file or the new complete file: a temporary file in the same
-// folder, fsync, rename over path, fsync of the folder.
+// complete file or the new complete file (weights/atomicfile: a temporary
+// file in the same folder, fsync, rename over path, fsync of the folder).
+// The file is readable by everyone (0644).
 func WriteFileAtomic(path string, b []byte) error {
-	dir := filepath.Dir(path)
-	f, err := os.CreateTemp(dir, "."+filepath.Base(path)+".*.tmp")
-	if err != nil {
-		return err
-	}
-	tmp := f.Name()
-	fail := func(err error) error {
-		f.Close()
-		os.Remove(tmp)
-		return err
-	}
-	if failWrites != nil {
-		if err := failWrites(); err != nil {
-			return fail(err)
+	return atomicfile.Write(path, ".*.tmp", func(f *os.File) error {
+		if failWrites != nil {
+			if err := failWrites(); err != nil {
+				return err
+			}
 		}
-	}
-	if _, err := f.Write(b); err != nil {
-		return fail(err)
-	}
-	if err := f.Sync(); err != nil {
-		return fail(err)
-	}
-	if err := f.Close(); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if err := os.Rename(tmp, path); err != nil {
-		os.Remove(tmp)
-		return err
-	}
-	if d, err := os.Open(dir); err == nil {
-		d.Sync() // best effort: not every file system supports it
-		d.Close()
-	}
-	return nil
+		if _, err := f.Write(b); err != nil {
+			return err
+		}
+		return f.Chmod(0o644)
+	})
 }
 
 // Checkpoints manages a run's checkpoint files, <dir>/state_<steps>.ckpt.

@@ -12,7 +12,9 @@ import (
 // syncs, closes and renames it over path. If fill or any step fails, the
 // temporary file is removed, path is left as it was, and the error is
 // returned as is (fill wraps its own errors). The file has os.CreateTemp's
-// mode 0600 unless fill changes it.
+// mode 0600 unless fill changes it. After the rename the folder is synced
+// too (best effort: not every file system supports it), so that the new name
+// survives a crash.
 func Write(path, pattern string, fill func(f *os.File) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+pattern)
 	if err != nil {
@@ -30,5 +32,23 @@ func Write(path, pattern string, fill func(f *os.File) error) error {
 	if err := tmp.Close(); err != nil {
 		return err
 	}
-	return os.Rename(tmp.Name(), path)
+	if err := os.Rename(tmp.Name(), path); err != nil {
+		return err
+	}
+	if d, err := os.Open(filepath.Dir(path)); err == nil {
+		d.Sync()
+		d.Close()
+	}
+	return nil
+}
+
+// WriteBytes is Write for a file that holds b, readable by everyone (mode
+// 0644, like a file written by os.WriteFile under the usual umask).
+func WriteBytes(path string, b []byte) error {
+	return Write(path, ".tmp*", func(f *os.File) error {
+		if _, err := f.Write(b); err != nil {
+			return err
+		}
+		return f.Chmod(0o644)
+	})
 }

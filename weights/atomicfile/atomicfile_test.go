@@ -49,3 +49,25 @@ func TestWriteFailureLeavesOldFile(t *testing.T) {
 		t.Errorf("%d entries left in the folder, want 1 (temporary file not removed)", len(ents))
 	}
 }
+
+func TestWriteBytesIsWorldReadable(t *testing.T) {
+	dir := t.TempDir()
+	path := filepath.Join(dir, "picture.png")
+	if err := WriteBytes(path, []byte("pixels")); err != nil {
+		t.Fatal(err)
+	}
+	st, err := os.Stat(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if st.Mode().Perm() != 0o644 {
+		t.Errorf("mode %v, want 0644 (os.CreateTemp alone gives 0600)", st.Mode().Perm())
+	}
+	if b, _ := os.ReadFile(path); string(b) != "pixels" {
+		t.Errorf("file holds %q", b)
+	}
+	// An unwritable folder is an error that leaves nothing behind.
+	if err := WriteBytes(filepath.Join(dir, "missing", "x.png"), []byte("x")); err == nil {
+		t.Error("writing into a missing folder succeeded")
+	}
+}
