@@ -60,7 +60,7 @@ func convTPhases(g ConvGeom) []*convTPhase {
 // output (the padded input and one phase's product): 32 MB, enough for
 // ngf 16 at 1024² and ngf 64 at 512² in part; larger layers take the
 // banded col2im path, which keeps peak memory flat in the image size.
-var phaseBudget = 2 * colBudget
+func phaseBudget() int { return 2 * colBudget }
 
 // forwardPhases computes y (zeroed or not: every value is written) for x
 // by phases. It reports false, having done nothing, when the output is
@@ -81,7 +81,7 @@ func (l *ConvTranspose2d) forwardPhases(kern *gemmKernel, x, y *Tensor) bool {
 			return false
 		}
 	}
-	if cin*hp*wp+cout*hp*wp > phaseBudget {
+	if cin*hp*wp+cout*hp*wp > phaseBudget() {
 		return false
 	}
 	xp := getScratch(cin*hp*wp, false)

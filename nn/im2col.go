@@ -51,10 +51,22 @@ func im2col(x []float32, c, h, w int, g ConvGeom, col []float32) {
 // inner loop is a plain (strided) copy.
 func im2colRows(x []float32, c, h, w int, g ConvGeom, oy0, oy1 int, col []float32) {
 	_, ow := g.OutSize(h, w)
+	n := (oy1 - oy0) * ow
+	khw := g.KH * g.KW
+	// each channel fills its own KH·KW rows of col: spread them over the cores
+	parallelElems(c, 0.5*float64(khw*n), func(c0, c1 int) {
+		im2colRowsChannels(x, c0, c1, h, w, g, oy0, oy1, col[c0*khw*n:c1*khw*n])
+	})
+}
+
+// im2colRowsChannels is im2colRows for the channels [c0, c1) only, into
+// their rows of the column chunk (col starts at channel c0's first row).
+func im2colRowsChannels(x []float32, c0, c1, h, w int, g ConvGeom, oy0, oy1 int, col []float32) {
+	_, ow := g.OutSize(h, w)
 	sw := g.StrideW
 	n := (oy1 - oy0) * ow
 	idx := 0
-	for ci := 0; ci < c; ci++ {
+	for ci := c0; ci < c1; ci++ {
 		plane := x[ci*h*w : (ci+1)*h*w]
 		for ky := 0; ky < g.KH; ky++ {
 			for kx := 0; kx < g.KW; kx++ {
