@@ -225,25 +225,16 @@ func galleryLabel(gm weights.GeneratorMeta) string {
 // is skipped with a warning that names it; a folder that gives no photo at
 // all is an error. It returns the pictures and their paths.
 func galleryPhotos(warn io.Writer, dir, list string, maxN, size int) ([]*data.RGB, []string, error) {
-	var paths []string
+	var names []string // nil: every photo in dir
 	if list != "" {
-		names, err := eval.ReadList(list)
-		if err != nil {
+		var err error
+		if names, err = eval.ReadList(list); err != nil {
 			return nil, nil, fmt.Errorf("photo list: %w", err)
 		}
-		if st, err := os.Stat(dir); err != nil {
-			return nil, nil, fmt.Errorf("photo folder: %w", err)
-		} else if !st.IsDir() {
-			return nil, nil, fmt.Errorf("photo folder %s: not a folder", dir)
-		}
-		for _, n := range names {
-			paths = append(paths, filepath.Join(dir, n))
-		}
-	} else {
-		var err error
-		if paths, _, err = data.ScanFolder(dir, warn); err != nil {
-			return nil, nil, err
-		}
+	}
+	paths, err := eval.SetPaths(dir, names, warn)
+	if err != nil {
+		return nil, nil, err
 	}
 	var imgs []*data.RGB
 	var used []string
