@@ -12,6 +12,7 @@ import (
 
 	"github.com/cyclegan-go/cyclegan/nn"
 	"github.com/cyclegan-go/cyclegan/trainer/data"
+	"github.com/cyclegan-go/cyclegan/trainer/gallery"
 	"github.com/cyclegan-go/cyclegan/trainer/report"
 	"github.com/cyclegan-go/cyclegan/trainer/train"
 )
@@ -163,9 +164,14 @@ func heldOut(r *train.Run) (*heldOutImages, error) {
 	return h, nil
 }
 
-// writeSamples writes real A | fake B | rec A | real B | fake A | rec B rows.
+// sampleColumns label the columns of an epoch's sample sheet.
+var sampleColumns = []string{"real A", "fake B = G_A(A)", "rec A", "real B", "fake A = G_B(B)", "rec B"}
+
+// writeSamples writes a labelled sheet (gallery.Sheet) with one row of
+// real A | fake B | rec A | real B | fake A | rec B per held-out pair.
 func writeSamples(path string, m *train.Model, h *heldOutImages) error {
-	var imgs []image.Image
+	var rows [][]image.Image
+	cell := 0
 	toImg := func(t *nn.Tensor) image.Image { return data.FromCHW(t.Data, t.W(), t.H()).Image() }
 	for i := 0; i < max(len(h.A), len(h.B)); i++ {
 		a, b := h.A[i%len(h.A)], h.B[i%len(h.B)]
@@ -185,7 +191,12 @@ func writeSamples(path string, m *train.Model, h *heldOutImages) error {
 		if err != nil {
 			return err
 		}
-		imgs = append(imgs, toImg(a), toImg(fakeB), toImg(recA), toImg(b), toImg(fakeA), toImg(recB))
+		rows = append(rows, []image.Image{toImg(a), toImg(fakeB), toImg(recA), toImg(b), toImg(fakeA), toImg(recB)})
+		cell = max(cell, a.W(), a.H())
 	}
-	return report.Grid(path, imgs, 6)
+	sheet, err := gallery.Sheet(sampleColumns, rows, max(cell, gallery.MinCell))
+	if err != nil {
+		return err
+	}
+	return writePNG(path, sheet)
 }

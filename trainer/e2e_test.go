@@ -7,6 +7,7 @@ import (
 	"testing"
 
 	"github.com/cyclegan-go/cyclegan/trainer/data"
+	"github.com/cyclegan-go/cyclegan/trainer/gallery"
 	"github.com/cyclegan-go/cyclegan/weights"
 )
 
@@ -29,6 +30,22 @@ func TestTrainExportTranslate(t *testing.T) {
 		if st, err := os.Stat(filepath.Join(run, f)); err != nil || st.Size() == 0 {
 			t.Errorf("run file %s: %v", f, err)
 		}
+	}
+	// The sample sheet: six labelled columns of square cells, one row per
+	// held-out pair, anyone may read it.
+	sw, sh, err := data.Probe(filepath.Join(run, "samples", "epoch_001.png"))
+	if err != nil {
+		t.Fatal(err)
+	}
+	cell := (sw - 2*gallery.Margin - 5*gallery.Gap) / 6
+	rows := (sh - 2*gallery.Margin - gallery.Header + gallery.Gap) / (cell + gallery.Gap)
+	if w, h := gallery.SheetSize(6, rows, cell); rows < 1 || w != sw || h != sh {
+		t.Errorf("sample sheet %dx%d is not a 6-column sheet of %d-pixel cells (%dx%d for %d rows)", sw, sh, cell, w, h, rows)
+	}
+	if st, err := os.Stat(filepath.Join(run, "samples", "epoch_001.png")); err != nil {
+		t.Error(err)
+	} else if st.Mode().Perm() != 0o644 {
+		t.Errorf("sample sheet mode %v, want 0644", st.Mode().Perm())
 	}
 	log, _ := os.ReadFile(filepath.Join(run, "loss_log.jsonl"))
 	if !strings.Contains(string(log), `"cycle_A"`) {
