@@ -12,6 +12,7 @@ import (
 
 	"github.com/cyclegan-go/cyclegan/wasm/translate"
 	"github.com/cyclegan-go/cyclegan/weights"
+	"github.com/cyclegan-go/cyclegan/weights/atomicfile"
 )
 
 // Publish adds the weight file src to the built site in dir: it checks
@@ -57,7 +58,7 @@ func Publish(dir, src, name string) (Model, error) {
 	if err := os.MkdirAll(filepath.Join(dir, ModelsDir), 0o755); err != nil {
 		return Model{}, err
 	}
-	if err := writeFileAtomic(filepath.Join(dir, ModelsDir, base), data); err != nil {
+	if err := atomicfile.WriteBytes(filepath.Join(dir, ModelsDir, base), data); err != nil {
 		return Model{}, err
 	}
 	m.Put(e)
@@ -110,5 +111,5 @@ func StampServiceWorker(dir string) error {
 	if !found {
 		return fmt.Errorf("%s has no `const VERSION = ` line to stamp", swPath)
 	}
-	return writeFileAtomic(swPath, []byte(strings.Join(lines, "\n")))
+	return atomicfile.WriteBytes(swPath, []byte(strings.Join(lines, "\n")))
 }

@@ -275,12 +275,7 @@ func writePNG(path string, m image.Image) error {
 	if err := os.MkdirAll(filepath.Dir(path), 0o755); err != nil {
 		return err
 	}
-	return atomicfile.Write(path, ".tmp*", func(f *os.File) error {
-		if _, err := f.Write(buf.Bytes()); err != nil {
-			return err
-		}
-		return f.Chmod(0o644) // CreateTemp makes 0600; a picture is for everyone to read
-	})
+	return atomicfile.WriteBytes(path, buf.Bytes())
 }
 
 // sameFile reports whether a and b name the same existing file.

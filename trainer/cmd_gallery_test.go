@@ -60,8 +60,10 @@ func TestGallerySynthetic(t *testing.T) {
 		t.Fatalf("%v\n%s", err, msg)
 	}
 	m := readPNG(t, out)
-	if st, err := os.Stat(out); err != nil || st.Mode().Perm() != 0o644 {
-		t.Errorf("%s: %v, mode %v; want a file anyone may read (0644)", out, err, st.Mode().Perm())
+	if st, err := os.Stat(out); err != nil {
+		t.Error(err)
+	} else if st.Mode().Perm() != 0o644 {
+		t.Errorf("%s: mode %v; want a file anyone may read (0644)", out, st.Mode().Perm())
 	}
 	w, h := gallery.SheetSize(3, 2, 32)
 	if m.Bounds() != image.Rect(0, 0, w, h) {

@@ -124,7 +124,6 @@ func WriteFile(path string, f *File) error {
 		if err := Write(tmp, f); err != nil {
 			return fmt.Errorf("%s: %w", path, err)
 		}
-		_ = tmp.Chmod(0o644) // CreateTemp makes 0600; a published file is world-readable
 		return nil
 	})
 }

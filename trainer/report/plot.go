@@ -52,10 +52,8 @@ func PlotLosses(path string, entries []LossEntry, names []string, perEpoch int) 
 		return err
 	}
 	err = atomicfile.Write(path, ".tmp*", func(f *os.File) error {
-		if _, err := w.WriteTo(f); err != nil {
-			return err
-		}
-		return f.Chmod(0o644)
+		_, err := w.WriteTo(f)
+		return err
 	})
 	if err != nil {
 		return fmt.Errorf("loss plot %s: %v", path, err)

@@ -214,7 +214,6 @@ func DecodeState(b []byte) (*State, error) {
 // WriteFileAtomic writes b to path so that path is always either the old
 // complete file or the new complete file (weights/atomicfile: a temporary
 // file in the same folder, fsync, rename over path, fsync of the folder).
-// The file is readable by everyone (0644).
 func WriteFileAtomic(path string, b []byte) error {
 	return atomicfile.Write(path, ".*.tmp", func(f *os.File) error {
 		if failWrites != nil {
@@ -222,10 +221,8 @@ func WriteFileAtomic(path string, b []byte) error {
 				return err
 			}
 		}
-		if _, err := f.Write(b); err != nil {
-			return err
-		}
-		return f.Chmod(0o644)
+		_, err := f.Write(b)
+		return err
 	})
 }
 

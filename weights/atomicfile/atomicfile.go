@@ -11,9 +11,11 @@ import (
 // (pattern holds os.CreateTemp's "*", e.g. ".tmp*"), lets fill write it, then
 // syncs, closes and renames it over path. If fill or any step fails, the
 // temporary file is removed, path is left as it was, and the error is
-// returned as is (fill wraps its own errors). The file has os.CreateTemp's
-// mode 0600 unless fill changes it. After the rename the folder is synced
-// too (best effort: not every file system supports it), so that the new name
+// returned as is (fill wraps its own errors). The file is readable by
+// everyone (mode 0644, as os.WriteFile gives under the usual umask, not
+// os.CreateTemp's 0600): every file this project writes is meant to be
+// read, published or served. After the rename the folder is synced too
+// (best effort: not every file system supports it), so that the new name
 // survives a crash.
 func Write(path, pattern string, fill func(f *os.File) error) error {
 	tmp, err := os.CreateTemp(filepath.Dir(path), "."+filepath.Base(path)+pattern)
@@ -21,6 +23,10 @@ func Write(path, pattern string, fill func(f *os.File) error) error {
 		return err
 	}
 	defer os.Remove(tmp.Name()) // no-op after the rename
+	if err := tmp.Chmod(0o644); err != nil {
+		tmp.Close()
+		return err
+	}
 	if err := fill(tmp); err != nil {
 		tmp.Close()
 		return err
@@ -42,13 +48,10 @@ func Write(path, pattern string, fill func(f *os.File) error) error {
 	return nil
 }
 
-// WriteBytes is Write for a file that holds b, readable by everyone (mode
-// 0644, like a file written by os.WriteFile under the usual umask).
+// WriteBytes is Write for a file that holds b.
 func WriteBytes(path string, b []byte) error {
 	return Write(path, ".tmp*", func(f *os.File) error {
-		if _, err := f.Write(b); err != nil {
-			return err
-		}
-		return f.Chmod(0o644)
+		_, err := f.Write(b)
+		return err
 	})
 }
