@@ -76,9 +76,9 @@ func conv2dForwardWith(kern *gemmKernel, x *Tensor, weight *Tensor, bias []float
 		for i := 0; i < n; i++ {
 			out := y.Data[i*cout*npix : (i+1)*cout*npix]
 			conv2dRows(kern, x.Data[i*cin*h*w:(i+1)*cin*h*w], cin, h, w, weight.Data, cout, g, cache, out)
-			for co, b := range bias {
-				addScalar(out[co*npix:(co+1)*npix], b)
-			}
+		}
+		if bias != nil {
+			addBias(y.Data, bias, n, cout, npix)
 		}
 		return y
 	}
@@ -110,10 +110,17 @@ func conv2dForwardWith(kern *gemmKernel, x *Tensor, weight *Tensor, bias []float
 	return y
 }
 
-// addScalar adds b to every value of x.
-func addScalar(x []float32, b float32) {
-	for i := range x {
-		x[i] += b
+// stridedBandFloats is the size of stridedConvBands' column chunk. Natively
+// 512 KB, small enough to stay in the caches between its unrolling and the
+// GEMM that reads it: with chunks of the whole image (16 MB) the first
+// downsampling layer of ngf 32 took 23–25 ms instead of 18 (interleaved, 1
+// thread). In wasm smaller chunks cost more GEMM calls than they save
+// (measured no better), so it keeps 4 MB there.
+var stridedBandFloats = 1 << 17
+
+func init() {
+	if runtime.GOARCH == "wasm" {
+		stridedBandFloats = 1 << 20
 	}
 }
 
@@ -124,14 +131,6 @@ func addScalar(x []float32, b float32) {
 // the window's bounds for every panel row of nr values, which dominated
 // these layers; unrolled rows work them out once per ow values and the
 // panels are then plain vector copies.
-// stridedBandFloats is the size of stridedConvBands' column chunk. Natively
-// 512 KB, small enough to stay in the caches between its unrolling and the
-// GEMM that reads it: with chunks of the whole image (16 MB) the first
-// downsampling layer of ngf 32 took 23–25 ms instead of 18 (interleaved, 1
-// thread). In wasm smaller chunks cost more GEMM calls than they save
-// (measured no better), so it keeps 4 MB there.
-var stridedBandFloats = map[bool]int{false: 1 << 17, true: 1 << 20}[runtime.GOARCH == "wasm"]
-
 func stridedConvBands(kern *gemmKernel, x []float32, cin, h, w int, g ConvGeom, pa *packedA, overwrite bool, out []float32) {
 	oh, ow := g.OutSize(h, w)
 	k, npix := cin*g.KH*g.KW, oh*ow
@@ -191,25 +190,24 @@ func newIm2colB(x []float32, c, h, w int, g ConvGeom) (*im2colB, func()) {
 		return &im2colB{x: x, c: c, h: h, w: w, g: g, ow: ow}, func() {}
 	}
 	xp := getScratch(c*hp*wp, false)
-	padZeros(x, c, h, w, g.PadH, g.PadW, xp)
+	padZeros(x, c, h, w, g.PadH, g.PadW, hp, wp, xp)
 	valid := g
 	valid.PadH, valid.PadW = 0, 0
 	return &im2colB{x: xp, c: c, h: hp, w: wp, g: valid, ow: ow}, func() { putScratch(xp) }
 }
 
-// padZeros writes x (c × h × w) into xp (c × (h+2·ph) × (w+2·pw)) with
-// ph rows and pw columns of zeros around each plane.
-func padZeros(x []float32, c, h, w, ph, pw int, xp []float32) {
-	hp, wp := h+2*ph, w+2*pw
+// padZeros writes x (c × h × w) into xp (c × hp × wp) at row top and
+// column left of each plane, with zeros everywhere else.
+func padZeros(x []float32, c, h, w, top, left, hp, wp int, xp []float32) {
 	for ci := 0; ci < c; ci++ {
 		plane := xp[ci*hp*wp : (ci+1)*hp*wp]
-		clear(plane[:ph*wp])
-		clear(plane[(ph+h)*wp:])
+		clear(plane[:top*wp])
+		clear(plane[(top+h)*wp:])
 		for r := 0; r < h; r++ {
-			row := plane[(ph+r)*wp : (ph+r+1)*wp]
-			clearShort(row[:pw])
-			copy(row[pw:pw+w], x[(ci*h+r)*w:(ci*h+r+1)*w])
-			clearShort(row[pw+w:])
+			row := plane[(top+r)*wp : (top+r+1)*wp]
+			clearShort(row[:left])
+			copy(row[left:left+w], x[(ci*h+r)*w:(ci*h+r+1)*w])
+			clearShort(row[left+w:])
 		}
 	}
 }
@@ -263,14 +261,10 @@ func (s *im2colB) pack(dst []float32, nr, p0, kc, j0, nc int) {
 					t0 = min(len(d), (-ix0+sw-1)/sw)
 				}
 				t1 := max(t0, min(len(d), (w-ix0+sw-1)/sw))
-				// clear only what is there: a clear call per short run costs
-				// more than the copy (this loop runs once per panel row)
-				if t0 > 0 {
-					clear(d[:t0])
-				}
-				if t1 < len(d) {
-					clear(d[t1:])
-				}
+				// a clear call per short run costs more than the copy (this
+				// loop runs once per panel row)
+				clearShort(d[:t0])
+				clearShort(d[t1:])
 				if t0 == t1 {
 					continue
 				}
@@ -280,9 +274,7 @@ func (s *im2colB) pack(dst []float32, nr, p0, kc, j0, nc int) {
 				}
 				gatherStrided(d[t0:t1], src[ix0+t0*sw:], sw)
 			}
-			if width < nr {
-				clear(row[width:])
-			}
+			clearShort(row[width:])
 			if kx++; kx == g.KW {
 				kx = 0
 				if ky++; ky == g.KH {

@@ -95,7 +95,7 @@ func (l *ConvTranspose2d) forwardPhases(kern *gemmKernel, x, y *Tensor) bool {
 	wt := l.Weight.Value.Data
 	k := l.Geom.KH * l.Geom.KW
 	for i := 0; i < n; i++ {
-		padBottomRight(x.Data[i*cin*h*w:(i+1)*cin*h*w], cin, h, w, hp, wp, xp)
+		padZeros(x.Data[i*cin*h*w:(i+1)*cin*h*w], cin, h, w, 0, 0, hp, wp, xp) // zeros at the bottom and right
 		yi := y.Data[i*cout*oh*ow : (i+1)*cout*oh*ow]
 		for _, ph := range l.phases {
 			khp, kwp := len(ph.kys), len(ph.kxs)
@@ -140,20 +140,4 @@ func (l *ConvTranspose2d) forwardPhases(kern *gemmKernel, x, y *Tensor) bool {
 		}
 	}
 	return true
-}
-
-// padBottomRight copies x (c × h × w) into xp (c × hp × wp) with zeros in
-// the extra rows and columns at the bottom and right.
-func padBottomRight(x []float32, c, h, w, hp, wp int, xp []float32) {
-	for ci := 0; ci < c; ci++ {
-		for r := 0; r < hp; r++ {
-			dst := xp[(ci*hp+r)*wp : (ci*hp+r+1)*wp]
-			if r >= h {
-				clear(dst)
-				continue
-			}
-			copy(dst, x[(ci*h+r)*w:(ci*h+r+1)*w])
-			clear(dst[w:])
-		}
-	}
 }

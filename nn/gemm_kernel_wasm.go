@@ -20,7 +20,8 @@ import (
 // loads and stores (packing panels; copy() per short run costs a call).
 func copyRow(dst, src []float32) {
 	n := len(dst)
-	if n == 0 {
+	if n == 0 || !vecSIMD {
+		copyRowGo(dst, src)
 		return
 	}
 	_ = src[n-1]
@@ -40,7 +41,8 @@ func copyRow(dst, src []float32) {
 // reluRow sets every value of x that is not > 0 (NaN included) to 0.
 func reluRow(x []float32) {
 	n := len(x)
-	if n == 0 {
+	if n == 0 || !vecSIMD {
+		reluRowGo(x)
 		return
 	}
 	p := unsafe.Pointer(&x[0])
@@ -63,7 +65,8 @@ func reluRow(x []float32) {
 // kernel's) copies with two v128 loads and stores per row.
 func gatherRows(dst []float32, nr int, x []float32, taps []int, off int) {
 	n := len(taps)
-	if n == 0 {
+	if n == 0 || !vecSIMD {
+		gatherRowsGo(dst, nr, x, taps, off)
 		return
 	}
 	_ = dst[n*nr-1]

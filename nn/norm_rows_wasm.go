@@ -12,8 +12,8 @@ import (
 
 func sumRow(x []float32) float32 {
 	n := len(x)
-	if n == 0 {
-		return 0
+	if n == 0 || !vecSIMD {
+		return sumRowGo(x)
 	}
 	p := unsafe.Pointer(&x[0])
 	var a0, a1 archsimd.Float32x4
@@ -32,8 +32,8 @@ func sumRow(x []float32) float32 {
 
 func sumSqDevRow(x []float32, m float32) float32 {
 	n := len(x)
-	if n == 0 {
-		return 0
+	if n == 0 || !vecSIMD {
+		return sumSqDevRowGo(x, m)
 	}
 	p := unsafe.Pointer(&x[0])
 	mv := archsimd.BroadcastFloat32x4(m)
@@ -56,7 +56,8 @@ func sumSqDevRow(x []float32, m float32) float32 {
 
 func normRow(x []float32, m, r float32, relu bool) {
 	n := len(x)
-	if n == 0 {
+	if n == 0 || !vecSIMD {
+		normRowGo(x, m, r, relu)
 		return
 	}
 	p := unsafe.Pointer(&x[0])

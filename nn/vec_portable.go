@@ -1,13 +1,14 @@
 package nn
 
 // Portable versions of the vector helpers, always compiled: the non-SIMD
-// builds use them directly (vec_generic.go), and the amd64 SIMD build falls
-// back to them on a CPU without AVX2 (vecSIMD), so that one binary never
-// stops on an illegal instruction.
+// builds use them directly (vec_generic.go), and the SIMD builds fall back
+// to them when vecSIMD is off: on an amd64 CPU without AVX2, so that one
+// binary never stops on an illegal instruction, and in tests.
 
 // vecSIMD tells the SIMD helpers whether they may use their vector
-// instructions; the amd64 build sets it from the CPU at start-up, and tests
-// turn it off to run the fallbacks.
+// instructions; the amd64 build sets it from the CPU at start-up (wasm
+// builds need WebAssembly SIMD anyway), and tests turn it off to run the
+// fallbacks.
 var vecSIMD = true
 
 // copyRowGo copies len(dst) floats from the start of src.
