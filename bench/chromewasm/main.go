@@ -17,6 +17,7 @@ package main
 
 import (
 	"context"
+	"encoding/json"
 	"fmt"
 	"net/http"
 	"net/http/httptest"
@@ -28,6 +29,8 @@ import (
 	"time"
 
 	"github.com/chromedp/chromedp"
+
+	"github.com/cyclegan-go/cyclegan/site/chrome"
 )
 
 // page starts the worker and forwards its output and exit status.
@@ -82,13 +85,9 @@ func run(prog string, args []string) (int, error) {
 	if out, err := exec.Command("go", "env", "GOROOT").Output(); err == nil {
 		wasmExec = filepath.Join(strings.TrimSpace(string(out)), "lib", "wasm", "wasm_exec.js")
 	}
-	argsJSON := "[]"
-	if len(args) > 0 {
-		quoted := make([]string, len(args))
-		for i, a := range args {
-			quoted[i] = fmt.Sprintf("%q", a)
-		}
-		argsJSON = "[" + strings.Join(quoted, ",") + "]"
+	argsJSON, err := json.Marshal(append([]string{}, args...)) // [] rather than null when empty
+	if err != nil {
+		return 0, err
 	}
 	mux := http.NewServeMux()
 	mux.HandleFunc("/", func(w http.ResponseWriter, r *http.Request) {
@@ -99,7 +98,7 @@ func run(prog string, args []string) (int, error) {
 		w.Header().Set("Content-Type", "text/javascript")
 		fmt.Fprint(w, worker)
 	})
-	mux.HandleFunc("/args.json", func(w http.ResponseWriter, r *http.Request) { fmt.Fprint(w, argsJSON) })
+	mux.HandleFunc("/args.json", func(w http.ResponseWriter, r *http.Request) { w.Write(argsJSON) })
 	mux.HandleFunc("/wasm_exec.js", func(w http.ResponseWriter, r *http.Request) {
 		w.Header().Set("Content-Type", "text/javascript")
 		http.ServeFile(w, r, wasmExec)
@@ -111,7 +110,7 @@ func run(prog string, args []string) (int, error) {
 	srv := httptest.NewServer(mux)
 	defer srv.Close()
 
-	exe, err := chromium()
+	exe, err := chrome.Find()
 	if err != nil {
 		return 0, err
 	}
@@ -121,11 +120,7 @@ func run(prog string, args []string) (int, error) {
 	}
 	defer os.RemoveAll(dir)
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(),
-		chromedp.ExecPath(exe), chromedp.Headless, chromedp.NoSandbox, chromedp.NoFirstRun,
-		chromedp.Flag("disable-gpu", true), chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true), chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true), chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.UserDataDir(dir), chromedp.Flag("js-flags", os.Getenv("CHROMEWASM_JS_FLAGS")))
+		append(chrome.Options(exe, dir), chromedp.Flag("js-flags", os.Getenv("CHROMEWASM_JS_FLAGS")))...)
 	defer cancelA()
 	ctx, cancelC := chromedp.NewContext(actx)
 	defer cancelC()
@@ -151,17 +146,4 @@ func run(prog string, args []string) (int, error) {
 		}
 		time.Sleep(200 * time.Millisecond)
 	}
-}
-
-// chromium finds the browser: $CHROME, then the usual names.
-func chromium() (string, error) {
-	for _, c := range []string{os.Getenv("CHROME"), "/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"} {
-		if c == "" {
-			continue
-		}
-		if p, err := exec.LookPath(c); err == nil {
-			return p, nil
-		}
-	}
-	return "", fmt.Errorf("no Chromium found (tried $CHROME, chromium, chromium-browser, google-chrome)")
 }

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"net/http/httptest"
 	"os"
-	"os/exec"
 	"path/filepath"
 	"sync"
 	"testing"
@@ -14,6 +13,7 @@ import (
 	"github.com/chromedp/chromedp"
 
 	"github.com/cyclegan-go/cyclegan/site"
+	"github.com/cyclegan-go/cyclegan/site/chrome"
 	"github.com/cyclegan-go/cyclegan/weights"
 )
 
@@ -65,17 +65,11 @@ func builtSite(t testing.TB) string {
 // chromePath finds Chromium or fails the test with what to do.
 func chromePath(t testing.TB) string {
 	t.Helper()
-	candidates := []string{os.Getenv("CHROME"), "/usr/bin/chromium", "chromium", "chromium-browser", "google-chrome"}
-	for _, c := range candidates {
-		if c == "" {
-			continue
-		}
-		if p, err := exec.LookPath(c); err == nil {
-			return p
-		}
+	p, err := chrome.Find()
+	if err == nil {
+		return p
 	}
-	msg := "no Chromium found (tried $CHROME, /usr/bin/chromium, chromium, chromium-browser, google-chrome); " +
-		"install it (Debian: apt-get install chromium) or point CHROME at it"
+	msg := err.Error()
 	if os.Getenv("CYCLEGAN_SKIP_BROWSER") == "1" {
 		t.Skip(msg + "; skipped because CYCLEGAN_SKIP_BROWSER=1")
 	}
@@ -101,20 +95,7 @@ type browser struct {
 func newBrowser(t testing.TB) *browser {
 	t.Helper()
 	exe := chromePath(t)
-	opts := []chromedp.ExecAllocatorOption{
-		chromedp.ExecPath(exe),
-		chromedp.Headless,
-		chromedp.NoSandbox,
-		chromedp.NoFirstRun,
-		chromedp.Flag("disable-gpu", true),
-		chromedp.Flag("disable-quic", true),
-		chromedp.Flag("disable-background-networking", true),
-		chromedp.Flag("disable-component-update", true),
-		chromedp.Flag("disable-sync", true),
-		chromedp.Flag("disable-dev-shm-usage", true),
-		chromedp.Flag("force-color-profile", "srgb"),
-		chromedp.UserDataDir(t.TempDir()),
-	}
+	opts := append(chrome.Options(exe, t.TempDir()), chromedp.Flag("force-color-profile", "srgb"))
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	ctx, cancelT := context.WithTimeout(ctx, browserTimeout)
