@@ -9,13 +9,15 @@
 #
 # Environment: DATA (../shared/datasets/weather), WORK (.cache/models: the
 # training-set links and the runs), MODELS (the names to train; default all),
-# CYCLEGAN (bin/cyclegan).
+# CYCLEGAN (bin/cyclegan), JOBS (models trained at once; default one per core).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${DATA:-../shared/datasets/weather}
 WORK=${WORK:-.cache/models}
 CYCLEGAN=${CYCLEGAN:-bin/cyclegan}
 RESUME=${RESUME:-1}
+EPOCHS=${EPOCHS:-3}             # epochs at the initial learning rate (--n_epochs)
+EPOCHS_DECAY=${EPOCHS_DECAY:-2} # then epochs decaying it to zero (--n_epochs_decay)
 for arg in "$@"; do
 	case $arg in
 	--resume) RESUME=1 ;;
@@ -51,16 +53,38 @@ trainset() {
 	echo "$dir"
 }
 
-for spec in $MODELS; do
-	IFS=: read -r name a b <<<"$spec"
-	dirA=$(trainset "$a"); dirB=$(trainset "$b")
-	resume=()
+# train NAME A B: trains one model (resuming its run if asked) and exports it.
+train() {
+	local name=$1 dirA=$2 dirB=$3 resume=()
 	if [ "$RESUME" = 1 ] && ls "$WORK/runs/$name"/state_*.ckpt >/dev/null 2>&1; then
 		resume=(--continue_train)
 	fi
 	"$CYCLEGAN" train -a "$dirA" -b "$dirB" --name "$name" --checkpoints_dir "$WORK/runs" \
 		--netG resnet_6blocks --ngf 16 --ndf 64 --load_size 143 --crop_size 128 \
-		--n_epochs 3 --n_epochs_decay 2 --save_latest_freq 200 --print_freq 50 --seed 1 \
-		--no_export "${resume[@]}"
+		--init_upsample bilinear --n_epochs "$EPOCHS" --n_epochs_decay "$EPOCHS_DECAY" \
+		--save_latest_freq 200 --print_freq 50 --seed 1 --no_export "${resume[@]}"
 	"$CYCLEGAN" export "$WORK/runs/$name" -o "models/$name.cgw" --dtype int8 --license "$LICENSE"
+}
+
+# The models train side by side, one core each (JOBS at a time, default: one
+# per core): a single training step uses two cores less well than two steps
+# use one each. Each line of output is prefixed with its model's name.
+set -- $MODELS
+JOBS=${JOBS:-$(nproc)}
+[ "$JOBS" -ge 1 ] || JOBS=1
+[ "$JOBS" -le $# ] || JOBS=$#
+export GOMAXPROCS=${GOMAXPROCS:-$(( $(nproc) / JOBS > 0 ? $(nproc) / JOBS : 1 ))}
+pids=() names=() failed=0 next=0
+# finish I: waits for the I-th training and reports its failure.
+finish() {
+	wait "${pids[$1]}" || { echo "models: training ${names[$1]} failed (run make models again to resume)" >&2; failed=1; }
+}
+for spec in "$@"; do
+	IFS=: read -r name a b <<<"$spec"
+	dirA=$(trainset "$a"); dirB=$(trainset "$b")
+	if [ $(( ${#pids[@]} - next )) -ge "$JOBS" ]; then finish $next; next=$((next + 1)); fi
+	( set -o pipefail; train "$name" "$dirA" "$dirB" 2>&1 | sed -u "s/^/[$name] /" ) &
+	pids+=($!) names+=("$name")
 done
+for (( ; next < ${#pids[@]}; next++ )); do finish $next; done
+exit $failed

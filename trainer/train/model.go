@@ -20,6 +20,10 @@ type Model struct {
 	PoolB      *ImagePool // fake_B_pool: generated B images shown to D_A
 
 	LambdaA, LambdaB, LambdaIdt float64
+
+	// BalanceUpsample keeps the generators' transposed convolutions
+	// checkerboard-free after every step (--balance_upsample).
+	BalanceUpsample bool
 }
 
 // NewModel builds the four networks from the options and initializes them
@@ -42,9 +46,18 @@ func NewModel(o *Options, rng *rand.Rand) (*Model, error) {
 		DA: nn.NewNLayerDiscriminator(dcfg), DB: nn.NewNLayerDiscriminator(dcfg),
 		PoolA: &ImagePool{Size: o.PoolSize}, PoolB: &ImagePool{Size: o.PoolSize},
 		LambdaA: o.LambdaA, LambdaB: o.LambdaB, LambdaIdt: o.LambdaIdentity,
+		BalanceUpsample: o.BalanceUpsample,
 	}
 	for _, ps := range m.nets() {
 		initNormal(ps, o.InitGain, rng)
+	}
+	if o.InitUpsample == "bilinear" {
+		initUpsampleBilinear(m.GA)
+		initUpsampleBilinear(m.GB)
+	}
+	if m.BalanceUpsample {
+		balanceUpsample(m.GA)
+		balanceUpsample(m.GB)
 	}
 	m.OptG = NewAdam(append(plain(m.GA.Params()), plain(m.GB.Params())...), o.Beta1, 0.999)
 	m.OptD = NewAdam(append(plain(m.DA.Params()), plain(m.DB.Params())...), o.Beta1, 0.999)

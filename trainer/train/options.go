@@ -40,6 +40,8 @@ type Options struct {
 	Norm              string
 	InitType          string
 	InitGain          float64
+	InitUpsample      string // "normal" (official) or "bilinear" (init_upsample.go)
+	BalanceUpsample   bool   // keep the transposed convolutions' phases at equal gain (init_upsample.go)
 	NoDropout         bool
 
 	// Method
@@ -104,6 +106,8 @@ func (o *Options) Register(fs *flag.FlagSet) {
 	fs.StringVar(&o.Norm, "norm", "instance", "normalization: instance (the only one supported)")
 	fs.StringVar(&o.InitType, "init_type", "normal", "network initialization: normal (the only one supported)")
 	fs.Float64Var(&o.InitGain, "init_gain", 0.02, "standard deviation of the normal initialization")
+	fs.StringVar(&o.InitUpsample, "init_upsample", "normal", "initialization of the generators' transposed convolutions: normal (official) | bilinear (each starts as a bilinear 2x upsampling of a random channel mix: no checkerboard at the start; not an official option)")
+	fs.BoolVar(&o.BalanceUpsample, "balance_upsample", false, "after every generator step, project the generators' transposed convolutions onto kernels whose four output phases have equal gain, so that they cannot paint a checkerboard on smooth regions (not an official option)")
 	fs.BoolVar(&o.NoDropout, "no_dropout", true, "no dropout in the generator (CycleGAN's default)")
 
 	fs.StringVar(&o.GANMode, "gan_mode", "lsgan", "GAN objective: lsgan (the only one supported)")
@@ -185,6 +189,7 @@ func (o *Options) Validate() error {
 		{o.NGF < 1 || o.NDF < 1, "--ngf and --ndf must be positive"},
 		{o.Norm != "instance", "--norm: only instance is supported"},
 		{o.InitType != "normal", "--init_type: only normal is supported"},
+		{o.InitUpsample != "normal" && o.InitUpsample != "bilinear", "--init_upsample: want normal or bilinear"},
 		{o.GANMode != "lsgan", "--gan_mode: only lsgan is supported"},
 		{o.LRPolicy != "linear", "--lr_policy: only linear is supported"},
 		{!o.NoDropout, "--no_dropout=false: dropout in the generator is not supported"},

@@ -143,10 +143,11 @@ func compatible(was, now *Options) error {
 		BatchSize            int
 		LambdaA, LambdaB, LI float64
 		LR, Beta1            float64
+		BalanceUpsample      bool
 	}
 	k := func(o *Options) key {
 		return key{o.NetG, o.NetD, o.NGF, o.NDF, o.NLayersD, o.InputNC, o.OutputNC, o.PoolSize, o.Seed,
-			o.NEpochs, o.NEpochsDecay, o.EpochCount, o.BatchSize, o.LambdaA, o.LambdaB, o.LambdaIdentity, o.LR, o.Beta1}
+			o.NEpochs, o.NEpochsDecay, o.EpochCount, o.BatchSize, o.LambdaA, o.LambdaB, o.LambdaIdentity, o.LR, o.Beta1, o.BalanceUpsample}
 	}
 	if k(was) != k(now) {
 		return fmt.Errorf("checkpoint was made with other options (%+v) than now (%+v)", k(was), k(now))
