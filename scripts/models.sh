@@ -16,8 +16,8 @@ DATA=${DATA:-../shared/datasets/weather}
 WORK=${WORK:-.cache/models}
 CYCLEGAN=${CYCLEGAN:-bin/cyclegan}
 RESUME=${RESUME:-1}
-EPOCHS=${EPOCHS:-3}             # epochs at the initial learning rate (--n_epochs)
-EPOCHS_DECAY=${EPOCHS_DECAY:-2} # then epochs decaying it to zero (--n_epochs_decay)
+EPOCHS=${EPOCHS:-8}             # epochs at the initial learning rate (--n_epochs)
+EPOCHS_DECAY=${EPOCHS_DECAY:-8} # then epochs decaying it to zero (--n_epochs_decay)
 for arg in "$@"; do
 	case $arg in
 	--resume) RESUME=1 ;;
@@ -61,7 +61,7 @@ train() {
 	fi
 	"$CYCLEGAN" train -a "$dirA" -b "$dirB" --name "$name" --checkpoints_dir "$WORK/runs" \
 		--netG resnet_6blocks --ngf 16 --ndf 64 --load_size 143 --crop_size 128 \
-		--init_upsample bilinear --n_epochs "$EPOCHS" --n_epochs_decay "$EPOCHS_DECAY" \
+		--init_upsample bilinear --balance_upsample --n_epochs "$EPOCHS" --n_epochs_decay "$EPOCHS_DECAY" \
 		--save_latest_freq 200 --print_freq 50 --seed 1 --no_export "${resume[@]}"
 	"$CYCLEGAN" export "$WORK/runs/$name" -o "models/$name.cgw" --dtype int8 --license "$LICENSE"
 }
@@ -79,9 +79,16 @@ pids=() names=() failed=0 next=0
 finish() {
 	wait "${pids[$1]}" || { echo "models: training ${names[$1]} failed (run make models again to resume)" >&2; failed=1; }
 }
+# The training sets first: models that share a domain share its folder, which
+# must not be rebuilt while another model reads it.
+declare -A dirs
 for spec in "$@"; do
 	IFS=: read -r name a b <<<"$spec"
-	dirA=$(trainset "$a"); dirB=$(trainset "$b")
+	for dom in "$a" "$b"; do [ -n "${dirs[$dom]:-}" ] || dirs[$dom]=$(trainset "$dom"); done
+done
+for spec in "$@"; do
+	IFS=: read -r name a b <<<"$spec"
+	dirA=${dirs[$a]} dirB=${dirs[$b]}
 	if [ $(( ${#pids[@]} - next )) -ge "$JOBS" ]; then finish $next; next=$((next + 1)); fi
 	( set -o pipefail; train "$name" "$dirA" "$dirB" 2>&1 | sed -u "s/^/[$name] /" ) &
 	pids+=($!) names+=("$name")

@@ -85,8 +85,8 @@ func exportState(st *train.State, out, storage, license string) error {
 		Provenance: weights.Provenance{
 			Source: "trained", Trainer: "cyclegan-go train", Iterations: int64(st.Steps),
 			Epochs: st.Epoch - o.EpochCount, Date: weights.Now(), License: license,
-			Notes: fmt.Sprintf("netG %s ngf %d, crop %d, lambda_A %g lambda_B %g lambda_identity %g, lr %g, exported %s",
-				o.NetG, o.NGF, o.CropSize, o.LambdaA, o.LambdaB, o.LambdaIdentity, o.LR, time.Now().UTC().Format(time.RFC3339)),
+			Notes: fmt.Sprintf("netG %s ngf %d, crop %d, lambda_A %g lambda_B %g lambda_identity %g, lr %g%s, exported %s",
+				o.NetG, o.NGF, o.CropSize, o.LambdaA, o.LambdaB, o.LambdaIdentity, o.LR, upsampleNotes(&o), time.Now().UTC().Format(time.RFC3339)),
 		},
 	}}
 	cfg := nn.GeneratorConfig{InputNC: o.InputNC, OutputNC: o.OutputNC, NGF: o.NGF, NBlocks: nb}
@@ -121,4 +121,17 @@ func domainNames(o *train.Options) (a, b string) {
 		a, b = b, a
 	}
 	return a, b
+}
+
+// upsampleNotes names the non-official upsampling options a run used, for
+// the weight file's notes ("" for the official method).
+func upsampleNotes(o *train.Options) string {
+	var s string
+	if o.InitUpsample != "" && o.InitUpsample != "normal" {
+		s += ", init_upsample " + o.InitUpsample
+	}
+	if o.BalanceUpsample {
+		s += ", balance_upsample"
+	}
+	return s
 }
