@@ -70,10 +70,11 @@ train() {
 # per core): a single training step uses two cores less well than two steps
 # use one each. Each line of output is prefixed with its model's name.
 set -- $MODELS
-JOBS=${JOBS:-$(nproc)}
+cores=$(nproc)
+JOBS=${JOBS:-$cores}
 [ "$JOBS" -ge 1 ] || JOBS=1
 [ "$JOBS" -le $# ] || JOBS=$#
-export GOMAXPROCS=${GOMAXPROCS:-$(( $(nproc) / JOBS > 0 ? $(nproc) / JOBS : 1 ))}
+export GOMAXPROCS=${GOMAXPROCS:-$(( cores / JOBS > 0 ? cores / JOBS : 1 ))}
 pids=() names=() failed=0 next=0
 # finish I: waits for the I-th training and reports its failure.
 finish() {

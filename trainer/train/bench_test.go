@@ -4,7 +4,6 @@ import (
 	"math/rand/v2"
 	"testing"
 
-	"github.com/cyclegan-go/cyclegan/nn"
 	"gorgonia.org/tensor"
 )
 
@@ -19,14 +18,7 @@ func BenchmarkIteration(b *testing.B) {
 		b.Fatal(err)
 	}
 	r := rand.New(rand.NewPCG(3, 4))
-	img := func() *nn.Tensor {
-		t := nn.NewTensor(1, 3, 128, 128)
-		for i := range t.Data {
-			t.Data[i] = float32(r.Float64()*2 - 1)
-		}
-		return t
-	}
-	a, bb := img(), img()
+	a, bb := randomImage(r, 128), randomImage(r, 128)
 	b.ResetTimer()
 	cpu0 := processCPUSeconds()
 	for i := 0; i < b.N; i++ {

@@ -27,19 +27,11 @@ var bilinearTaps = [3]float32{0.5, 1, 0.5}
 // Aitken et al. 2017 ("Checkerboard artifact free sub-pixel convolution",
 // ICNR) for this layer's geometry; it is not an option of the official code.
 func initUpsampleBilinear(g *nn.Generator) {
-	for _, l := range g.Layers() {
-		ct, ok := l.(*nn.ConvTranspose2d)
-		if !ok || !upsampleGeometry(ct) {
-			continue
-		}
-		w := ct.Weight.Value.Data // (InC, OutC, 3, 3)
-		for io := 0; io < ct.InC*ct.OutC; io++ {
-			taps := w[io*9 : io*9+9]
-			centre := taps[4]
-			for ky := range 3 {
-				for kx := range 3 {
-					taps[ky*3+kx] = centre * bilinearTaps[ky] * bilinearTaps[kx]
-				}
+	for _, taps := range upsampleKernels(g) {
+		centre := taps[4]
+		for ky := range 3 {
+			for kx := range 3 {
+				taps[ky*3+kx] = centre * bilinearTaps[ky] * bilinearTaps[kx]
 			}
 		}
 	}
@@ -63,33 +55,51 @@ var upsamplePhases = [4][]int{{4}, {3, 5}, {1, 7}, {0, 2, 6, 8}}
 // to t = Σ_p (s_p / n_p) / Σ_p (1 / n_p), where s_p is phase p's tap sum and
 // n_p its tap count (1, 2, 2, 4).
 func balanceUpsample(g *nn.Generator) {
-	for _, l := range g.Layers() {
-		ct, ok := l.(*nn.ConvTranspose2d)
-		if !ok || !upsampleGeometry(ct) {
-			continue
-		}
-		w := ct.Weight.Value.Data
-		for k := 0; k+9 <= len(w); k += 9 {
-			taps := w[k : k+9]
-			var sums [4]float64
-			num, den := 0.0, 0.0
-			for p, idx := range upsamplePhases {
-				for _, i := range idx {
-					sums[p] += float64(taps[i])
-				}
-				n := float64(len(idx))
-				num += sums[p] / n
-				den += 1 / n
+	for _, taps := range upsampleKernels(g) {
+		var sums [4]float64
+		num, den := 0.0, 0.0
+		for p, idx := range upsamplePhases {
+			for _, i := range idx {
+				sums[p] += float64(taps[i])
 			}
-			t := num / den
-			for p, idx := range upsamplePhases {
-				d := (t - sums[p]) / float64(len(idx))
-				for _, i := range idx {
-					taps[i] = float32(float64(taps[i]) + d)
-				}
+			n := float64(len(idx))
+			num += sums[p] / n
+			den += 1 / n
+		}
+		t := num / den
+		for p, idx := range upsamplePhases {
+			d := (t - sums[p]) / float64(len(idx))
+			for _, i := range idx {
+				taps[i] = float32(float64(taps[i]) + d)
 			}
 		}
 	}
+}
+
+// upsampleKernels returns the 3×3 kernels (9 taps each, views into the
+// weights) of g's upsampling layers, one per input and output channel pair.
+func upsampleKernels(g *nn.Generator) [][]float32 {
+	var kernels [][]float32
+	for _, ct := range upsampleLayers(g) {
+		w := ct.Weight.Value.Data // (InC, OutC, 3, 3)
+		for k := 0; k+9 <= len(w); k += 9 {
+			kernels = append(kernels, w[k:k+9:k+9])
+		}
+	}
+	return kernels
+}
+
+// upsampleLayers returns g's upsampling layers: its transposed convolutions
+// of the geometry these functions assume (3×3, stride 2, padding 1, output
+// padding 1, as in the official ResnetGenerator).
+func upsampleLayers(g *nn.Generator) []*nn.ConvTranspose2d {
+	var out []*nn.ConvTranspose2d
+	for _, l := range g.Layers() {
+		if ct, ok := l.(*nn.ConvTranspose2d); ok && upsampleGeometry(ct) {
+			out = append(out, ct)
+		}
+	}
+	return out
 }
 
 // upsampleGeometry says whether ct is the generator's upsampling layer: a

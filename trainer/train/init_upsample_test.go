@@ -122,13 +122,7 @@ func TestBalanceUpsample(t *testing.T) {
 	// A projection: balancing again changes nothing, and a bilinear kernel
 	// (already balanced) is left as it is.
 	before := slices.Clone(m.GA.Params()[0].Param.Value.Data)
-	var ct *nn.ConvTranspose2d
-	for _, l := range m.GA.Layers() {
-		if c, ok := l.(*nn.ConvTranspose2d); ok {
-			ct = c
-			break
-		}
-	}
+	ct := upsampleLayers(m.GA)[0]
 	snapshot := slices.Clone(ct.Weight.Value.Data)
 	balanceUpsample(m.GA)
 	for i, v := range ct.Weight.Value.Data {
@@ -149,39 +143,40 @@ func TestBalanceUpsample(t *testing.T) {
 	}
 }
 
+// randomImage is a 1×3×size×size batch of uniform values in [-1, 1), the
+// range of the training images.
+func randomImage(r *rand.Rand, size int) *nn.Tensor {
+	x := nn.NewTensor(1, 3, size, size)
+	for i := range x.Data {
+		x.Data[i] = float32(r.Float64()*2 - 1)
+	}
+	return x
+}
+
 // TestStepKeepsUpsampleBalanced trains a few steps with --balance_upsample
 // and checks that the generators' upsampling stays checkerboard-free while
 // the weights do move; without the option the phases drift apart.
 func TestStepKeepsUpsampleBalanced(t *testing.T) {
-	run := func(balance bool) *Model {
+	build := func(balance bool) *Model {
 		o := Defaults()
 		o.NGF, o.NDF, o.NetG, o.InitUpsample, o.BalanceUpsample = 4, 8, "resnet_1blocks", "bilinear", balance
 		m, err := NewModel(&o, rand.New(rand.NewPCG(7, 8)))
 		if err != nil {
 			t.Fatal(err)
 		}
+		return m
+	}
+	train := func(m *Model) {
 		rng := rand.New(rand.NewPCG(9, 10))
-		img := func() *nn.Tensor {
-			x := nn.NewTensor(1, 3, 32, 32)
-			for i := range x.Data {
-				x.Data[i] = float32(rng.Float64()*2 - 1)
-			}
-			return x
-		}
 		for range 3 {
-			if _, _, err := m.Step(img(), img(), 0.01, rng); err != nil {
+			if _, _, err := m.Step(randomImage(rng, 32), randomImage(rng, 32), 0.01, rng); err != nil {
 				t.Fatal(err)
 			}
 		}
-		return m
 	}
-	free, balanced := run(false), run(true)
-	o := Defaults()
-	o.NGF, o.NDF, o.NetG, o.InitUpsample = 4, 8, "resnet_1blocks", "bilinear"
-	start, err := NewModel(&o, rand.New(rand.NewPCG(7, 8)))
-	if err != nil {
-		t.Fatal(err)
-	}
+	start, free, balanced := build(true), build(false), build(true)
+	train(free)
+	train(balanced)
 	for i, p := range start.GA.Params() {
 		if strings.HasSuffix(p.Key, ".weight") && slices.Equal(p.Param.Value.Data, balanced.GA.Params()[i].Param.Value.Data) {
 			t.Errorf("balanced training: G_A %s did not move", p.Key)

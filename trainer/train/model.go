@@ -55,13 +55,20 @@ func NewModel(o *Options, rng *rand.Rand) (*Model, error) {
 		initUpsampleBilinear(m.GA)
 		initUpsampleBilinear(m.GB)
 	}
+	m.keepUpsampleBalanced()
+	m.OptG = NewAdam(append(plain(m.GA.Params()), plain(m.GB.Params())...), o.Beta1, 0.999)
+	m.OptD = NewAdam(append(plain(m.DA.Params()), plain(m.DB.Params())...), o.Beta1, 0.999)
+	return m, nil
+}
+
+// keepUpsampleBalanced projects both generators' upsampling kernels onto
+// equal-gain phases (balanceUpsample) when --balance_upsample is set: after
+// initialisation and after every generator step.
+func (m *Model) keepUpsampleBalanced() {
 	if m.BalanceUpsample {
 		balanceUpsample(m.GA)
 		balanceUpsample(m.GB)
 	}
-	m.OptG = NewAdam(append(plain(m.GA.Params()), plain(m.GB.Params())...), o.Beta1, 0.999)
-	m.OptD = NewAdam(append(plain(m.DA.Params()), plain(m.DB.Params())...), o.Beta1, 0.999)
-	return m, nil
 }
 
 // nets lists the parameters of G_A, G_B, D_A, D_B.

@@ -119,10 +119,7 @@ func (m *Model) Step(realA, realB *nn.Tensor, lr float64, rng *rand.Rand) (Losse
 	both(func() { m.GA.BackwardParams(tFakeB, dFakeB); tFakeB.Release() }, // real images need no gradient
 		func() { m.GB.BackwardParams(tFakeA, dFakeA); tFakeA.Release() })
 	m.OptG.Update(lr)
-	if m.BalanceUpsample {
-		balanceUpsample(m.GA)
-		balanceUpsample(m.GB)
-	}
+	m.keepUpsampleBalanced()
 
 	// backward_D_A(), backward_D_B(): fresh gradients for the discriminators.
 	m.OptD.ZeroGrad()

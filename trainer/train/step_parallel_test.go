@@ -5,8 +5,6 @@ import (
 	"math/rand/v2"
 	"runtime"
 	"testing"
-
-	"github.com/cyclegan-go/cyclegan/nn"
 )
 
 // Step runs the two directions side by side when it has two cores; every
@@ -22,16 +20,9 @@ func TestStepSameOnOneAndTwoCores(t *testing.T) {
 			t.Fatal(err)
 		}
 		r := rand.New(rand.NewPCG(7, 8))
-		img := func() *nn.Tensor {
-			x := nn.NewTensor(1, 3, 32, 32)
-			for i := range x.Data {
-				x.Data[i] = float32(r.Float64()*2 - 1)
-			}
-			return x
-		}
 		var ls []Losses
 		for range 4 {
-			l, _, err := m.Step(img(), img(), o.LR, r)
+			l, _, err := m.Step(randomImage(r, 32), randomImage(r, 32), o.LR, r)
 			if err != nil {
 				t.Fatal(err)
 			}
