@@ -9,15 +9,18 @@
 #
 # Environment: DATA (../shared/datasets/weather), WORK (.cache/models: the
 # training-set links and the runs), MODELS (the names to train; default all),
-# CYCLEGAN (bin/cyclegan), JOBS (models trained at once; default one per core).
+# CYCLEGAN (bin/cyclegan), JOBS (models trained at once; default one per core),
+# EPOCHS, EPOCHS_DECAY, AVERAGE and KEEP (the schedule and the weight averaging).
 set -euo pipefail
 cd "$(dirname "$0")/.."
 DATA=${DATA:-../shared/datasets/weather}
 WORK=${WORK:-.cache/models}
 CYCLEGAN=${CYCLEGAN:-bin/cyclegan}
 RESUME=${RESUME:-1}
-EPOCHS=${EPOCHS:-8}             # epochs at the initial learning rate (--n_epochs)
-EPOCHS_DECAY=${EPOCHS_DECAY:-8} # then epochs decaying it to zero (--n_epochs_decay)
+EPOCHS=${EPOCHS:-10}             # epochs at the initial learning rate (--n_epochs)
+EPOCHS_DECAY=${EPOCHS_DECAY:-10} # then epochs decaying it to zero (--n_epochs_decay)
+AVERAGE=${AVERAGE:-decay}        # export --average: the generators' mean over the decay's checkpoints
+KEEP=${KEEP:-40}                 # checkpoints kept: all of the decay's (about 27 here), to average them
 for arg in "$@"; do
 	case $arg in
 	--resume) RESUME=1 ;;
@@ -62,8 +65,9 @@ train() {
 	"$CYCLEGAN" train -a "$dirA" -b "$dirB" --name "$name" --checkpoints_dir "$WORK/runs" \
 		--netG resnet_6blocks --ngf 16 --ndf 64 --load_size 143 --crop_size 128 \
 		--init_upsample bilinear --balance_upsample --n_epochs "$EPOCHS" --n_epochs_decay "$EPOCHS_DECAY" \
-		--save_latest_freq 200 --print_freq 50 --seed 1 --no_export "${resume[@]}"
-	"$CYCLEGAN" export "$WORK/runs/$name" -o "models/$name.cgw" --dtype int8 --license "$LICENSE"
+		--save_latest_freq 200 --print_freq 50 --seed 1 --keep_checkpoints "$KEEP" \
+		--no_export "${resume[@]}"
+	"$CYCLEGAN" export "$WORK/runs/$name" -o "models/$name.cgw" --dtype int8 --license "$LICENSE" --average "$AVERAGE"
 }
 
 # The models train side by side, one core each (JOBS at a time, default: one

@@ -5,6 +5,7 @@ import (
 	"fmt"
 	"os"
 	"path/filepath"
+	"strconv"
 
 	"github.com/cyclegan-go/cyclegan/trainer/train"
 	"github.com/cyclegan-go/cyclegan/weights"
@@ -19,8 +20,9 @@ func runExport(args []string) error {
 	out := fs.String("o", "", "output weight file (default RUN_DIR/<name>.cgw)")
 	dtype := fs.String("dtype", weights.DefaultStorage.String(), "storage of the weights: int8 | f16 | f32")
 	license := fs.String("license", "", "licence text recorded in the file's metadata (e.g. the training data's attribution)")
+	average := fs.String("average", "1", "average the generators' weights over the N newest checkpoints, or with \"decay\" over every checkpoint of the learning-rate decay (weight averaging; the run must keep them, --keep_checkpoints); 1 exports the latest alone")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: cyclegan export RUN_DIR [-o FILE] [--dtype int8|f16|f32] [--license TEXT]\n\nWrites G_A and G_B of the run's latest valid checkpoint, with provenance metadata.\n\noptions:\n")
+		fmt.Fprintf(fs.Output(), "usage: cyclegan export RUN_DIR [-o FILE] [--dtype int8|f16|f32] [--license TEXT] [--average N|decay]\n\nWrites G_A and G_B of the run's latest valid checkpoint (or their mean over several), with provenance metadata.\n\noptions:\n")
 		fs.PrintDefaults()
 	}
 	pos, err := parseInterspersed(fs, args)
@@ -32,16 +34,36 @@ func runExport(args []string) error {
 		return fmt.Errorf("want exactly one RUN_DIR")
 	}
 	ck := &train.Checkpoints{Dir: pos[0]}
-	st, path, err := ck.Latest(func(m string) { fmt.Fprintln(os.Stderr, m) })
+	warn := func(m string) { fmt.Fprintln(os.Stderr, m) }
+	var (
+		st    *train.State
+		from  string
+		notes string
+	)
+	var used []string
+	switch n, nerr := strconv.Atoi(*average); {
+	case *average == "decay":
+		st, used, err = ck.AverageDecay(warn)
+	case nerr != nil || n < 1:
+		return fmt.Errorf("--average %q: want a number of checkpoints (1 or more) or \"decay\"", *average)
+	case n == 1:
+		st, from, err = ck.Latest(warn)
+	default:
+		st, used, err = ck.AverageGenerators(n, warn)
+	}
 	if err != nil {
 		return err
+	}
+	if len(used) > 0 {
+		span := fmt.Sprintf("%d checkpoints (%s to %s)", len(used), filepath.Base(used[len(used)-1]), filepath.Base(used[0]))
+		from, notes = "mean of "+span, ", generators averaged over "+span
 	}
 	if *out == "" {
 		*out = filepath.Join(pos[0], st.Options.Name+".cgw")
 	}
-	if err := exportState(st, *out, *dtype, *license); err != nil {
+	if err := exportState(st, *out, *dtype, *license, notes); err != nil {
 		return err
 	}
-	fmt.Fprintf(os.Stderr, "%s -> %s (%s, step %d)\n", path, *out, *dtype, st.Steps)
+	fmt.Fprintf(os.Stderr, "%s -> %s (%s, step %d)\n", from, *out, *dtype, st.Steps)
 	return nil
 }

@@ -114,7 +114,7 @@ func trainRun(ctx context.Context, r *train.Run, maxSteps int) error {
 	}
 	if maxSteps == 0 && !o.NoExport && r.Epoch > o.TotalEpochs() {
 		out := filepath.Join(dir, o.Name+".cgw")
-		if err := exportState(r.State(), out, o.ExportDType, ""); err != nil {
+		if err := exportState(r.State(), out, o.ExportDType, "", ""); err != nil {
 			return fmt.Errorf("export: %v", err)
 		}
 		fmt.Fprintf(os.Stderr, "weights written to %s\n", out)

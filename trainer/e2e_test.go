@@ -14,14 +14,7 @@ import (
 // train -> files of the run -> export -> translate, through the commands.
 func TestTrainExportTranslate(t *testing.T) {
 	root := t.TempDir()
-	writeImages(t, filepath.Join(root, "data", "trainA"), 3, 40, 36, 1)
-	writeImages(t, filepath.Join(root, "data", "trainB"), 4, 36, 40, 2)
-	args := tinyArgs(root, "e2e")
-	for i, a := range args {
-		if a == "--n_epochs" || a == "--n_epochs_decay" {
-			args[i+1] = "1"
-		}
-	}
+	args := twoEpochRun(t, root, "e2e")
 	if err := runTrain(append(args, "--save_latest_freq", "3")); err != nil {
 		t.Fatal(err)
 	}

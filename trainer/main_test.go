@@ -66,6 +66,22 @@ func tinyArgs(root, name string) []string {
 		"--save_latest_freq", "1", "--seed", "7", "--num_threads", "2", "--print_freq", "5"}
 }
 
+// twoEpochRun writes a tiny dataset under root and returns the arguments of
+// a run on it of one epoch at the full learning rate and one of decay
+// (4 iterations each).
+func twoEpochRun(t testing.TB, root, name string) []string {
+	t.Helper()
+	writeImages(t, filepath.Join(root, "data", "trainA"), 3, 40, 36, 1)
+	writeImages(t, filepath.Join(root, "data", "trainB"), 4, 36, 40, 2)
+	args := tinyArgs(root, name)
+	for i, a := range args {
+		if a == "--n_epochs" || a == "--n_epochs_decay" {
+			args[i+1] = "1"
+		}
+	}
+	return args
+}
+
 func checkAllCheckpoints(t *testing.T, dir string) int {
 	t.Helper()
 	ck := &train.Checkpoints{Dir: dir}

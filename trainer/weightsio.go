@@ -69,8 +69,9 @@ func initGenerators(o *train.Options, m *train.Model) error {
 }
 
 // exportState writes the two generators of a checkpoint as a weight file;
-// license (may be empty) is recorded in its metadata.
-func exportState(st *train.State, out, storage, license string) error {
+// license (may be empty) is recorded in its metadata, and notes (may be
+// empty) is added to the notes on the options.
+func exportState(st *train.State, out, storage, license, notes string) error {
 	if _, ok := weights.ParseStorage(storage); !ok {
 		return fmt.Errorf("--dtype %q: want int8, f16 or f32", storage)
 	}
@@ -86,7 +87,7 @@ func exportState(st *train.State, out, storage, license string) error {
 			Source: "trained", Trainer: "cyclegan-go train", Iterations: int64(st.Steps),
 			Epochs: st.Epoch - o.EpochCount, Date: weights.Now(), License: license,
 			Notes: fmt.Sprintf("netG %s ngf %d, crop %d, lambda_A %g lambda_B %g lambda_identity %g, lr %g%s, exported %s",
-				o.NetG, o.NGF, o.CropSize, o.LambdaA, o.LambdaB, o.LambdaIdentity, o.LR, upsampleNotes(&o), time.Now().UTC().Format(time.RFC3339)),
+				o.NetG, o.NGF, o.CropSize, o.LambdaA, o.LambdaB, o.LambdaIdentity, o.LR, upsampleNotes(&o)+notes, time.Now().UTC().Format(time.RFC3339)),
 		},
 	}}
 	cfg := nn.GeneratorConfig{InputNC: o.InputNC, OutputNC: o.OutputNC, NGF: o.NGF, NBlocks: nb}

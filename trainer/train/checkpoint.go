@@ -297,12 +297,9 @@ func (c *Checkpoints) Latest(warn func(string)) (*State, string, error) {
 	}
 	for _, n := range steps {
 		p := c.path(n)
-		b, err := os.ReadFile(p)
+		s, err := readState(p)
 		if err == nil {
-			var s *State
-			if s, err = DecodeState(b); err == nil {
-				return s, p, nil
-			}
+			return s, p, nil
 		}
 		if warn != nil {
 			warn(fmt.Sprintf("checkpoint %s unusable: %v", p, err))
