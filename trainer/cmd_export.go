@@ -37,10 +37,10 @@ func runExport(args []string) error {
 	warn := func(m string) { fmt.Fprintln(os.Stderr, m) }
 	var (
 		st    *train.State
-		from  string
+		from  string   // what was exported, for the message
+		used  []string // the checkpoints averaged, newest first
 		notes string
 	)
-	var used []string
 	switch n, nerr := strconv.Atoi(*average); {
 	case *average == "decay":
 		st, used, err = ck.AverageDecay(warn)

@@ -1,7 +1,6 @@
 package main
 
 import (
-	"fmt"
 	"math"
 	"os"
 	"path/filepath"
@@ -30,11 +29,7 @@ func TestExportAverage(t *testing.T) {
 	// The expected mean, from the newest three files.
 	var want [][]float32
 	for _, n := range steps[:3] {
-		b, err := os.ReadFile(filepath.Join(run, fmt.Sprintf("state_%09d.ckpt", n)))
-		if err != nil {
-			t.Fatal(err)
-		}
-		st, err := train.DecodeState(b)
+		st, _, err := ck.Read(n)
 		if err != nil {
 			t.Fatal(err)
 		}
@@ -85,7 +80,7 @@ func TestExportAverage(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	if differ := gl.Params()[0].Param.Value.Data[0] != g.Params()[0].Param.Value.Data[0]; !differ {
+	if gl.Params()[0].Param.Value.Data[0] == g.Params()[0].Param.Value.Data[0] {
 		t.Error("the averaged export equals the latest checkpoint")
 	}
 

@@ -90,13 +90,8 @@ func checkAllCheckpoints(t *testing.T, dir string) int {
 		t.Fatal(err)
 	}
 	for _, n := range steps {
-		p := filepath.Join(dir, "state_"+strconv.Itoa(1e9 + n)[1:]+".ckpt")
-		b, err := os.ReadFile(p)
-		if err != nil {
-			t.Fatal(err)
-		}
-		if _, err := train.DecodeState(b); err != nil {
-			t.Fatalf("checkpoint %s corrupt after SIGKILL: %v", p, err)
+		if _, p, err := ck.Read(n); err != nil {
+			t.Fatalf("checkpoint %s unreadable or corrupt after SIGKILL: %v", p, err)
 		}
 	}
 	if len(steps) == 0 {

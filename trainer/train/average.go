@@ -77,8 +77,7 @@ func (c *Checkpoints) average(take func(st *State, taken int) bool, warn func(st
 	}
 	var sums map[string][][]float64 // per generator, per tensor
 	for _, s := range steps {
-		p := c.path(s)
-		st, err := readState(p)
+		st, p, err := c.Read(s)
 		if err != nil {
 			if warn != nil {
 				warn(fmt.Sprintf("checkpoint %s unusable: %v", p, err))
@@ -144,13 +143,4 @@ func addGenerators(sums map[string][][]float64, st *State, path string) error {
 		}
 	}
 	return nil
-}
-
-// readState reads and verifies one checkpoint file.
-func readState(path string) (*State, error) {
-	b, err := os.ReadFile(path)
-	if err != nil {
-		return nil, err
-	}
-	return DecodeState(b)
 }

@@ -287,6 +287,18 @@ func (c *Checkpoints) Save(s *State) (string, error) {
 	return p, nil
 }
 
+// Read loads and verifies the checkpoint made after the given number of
+// steps, and returns it with its path.
+func (c *Checkpoints) Read(steps int) (*State, string, error) {
+	p := c.path(steps)
+	b, err := os.ReadFile(p)
+	if err != nil {
+		return nil, p, err
+	}
+	s, err := DecodeState(b)
+	return s, p, err
+}
+
 // Latest loads the newest checkpoint that verifies; damaged ones are
 // reported through warn and passed over. It returns os.ErrNotExist (wrapped)
 // when the run has no checkpoint.
@@ -296,8 +308,7 @@ func (c *Checkpoints) Latest(warn func(string)) (*State, string, error) {
 		return nil, "", err
 	}
 	for _, n := range steps {
-		p := c.path(n)
-		s, err := readState(p)
+		s, p, err := c.Read(n)
 		if err == nil {
 			return s, p, nil
 		}
