@@ -20,9 +20,10 @@ func runExport(args []string) error {
 	out := fs.String("o", "", "output weight file (default RUN_DIR/<name>.cgw)")
 	dtype := fs.String("dtype", weights.DefaultStorage.String(), "storage of the weights: int8 | f16 | f32")
 	license := fs.String("license", "", "licence text recorded in the file's metadata (e.g. the training data's attribution)")
+	name := fs.String("name", "", "the model's name recorded in the file (default: the run's --name)")
 	average := fs.String("average", "1", "average the generators' weights over the N newest checkpoints, or with \"decay\" over every checkpoint of the learning-rate decay (weight averaging; the run must keep them, --keep_checkpoints); 1 exports the latest alone")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: cyclegan export RUN_DIR [-o FILE] [--dtype int8|f16|f32] [--license TEXT] [--average N|decay]\n\nWrites G_A and G_B of the run's latest valid checkpoint (or their mean over several), with provenance metadata.\n\noptions:\n")
+		fmt.Fprintf(fs.Output(), "usage: cyclegan export RUN_DIR [-o FILE] [--dtype int8|f16|f32] [--license TEXT] [--name NAME] [--average N|decay]\n\nWrites G_A and G_B of the run's latest valid checkpoint (or their mean over several), with provenance metadata.\n\noptions:\n")
 		fs.PrintDefaults()
 	}
 	pos, err := parseInterspersed(fs, args)
@@ -57,6 +58,9 @@ func runExport(args []string) error {
 	if len(used) > 0 {
 		span := fmt.Sprintf("%d checkpoints (%s to %s)", len(used), filepath.Base(used[len(used)-1]), filepath.Base(used[0]))
 		from, notes = "mean of "+span, ", generators averaged over "+span
+	}
+	if *name != "" {
+		st.Options.Name = *name
 	}
 	if *out == "" {
 		*out = filepath.Join(pos[0], st.Options.Name+".cgw")

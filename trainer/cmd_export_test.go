@@ -44,7 +44,7 @@ func TestExportAverage(t *testing.T) {
 	}
 
 	out := filepath.Join(root, "avg.cgw")
-	if err := runExport([]string{run, "-o", out, "--dtype", "f32", "--average", "3"}); err != nil {
+	if err := runExport([]string{run, "-o", out, "--dtype", "f32", "--average", "3", "--name", "published"}); err != nil {
 		t.Fatal(err)
 	}
 	g, meta, err := loadGeneratorMeta(out, "G_A")
@@ -67,6 +67,9 @@ func TestExportAverage(t *testing.T) {
 	if notes := wf.Meta.Provenance.Notes; !strings.Contains(notes, "averaged over 3 checkpoints") {
 		t.Errorf("notes do not say the weights are averaged: %q", notes)
 	}
+	if wf.Meta.Name != "published" {
+		t.Errorf("export --name published wrote the name %q", wf.Meta.Name)
+	}
 	if meta.Key != "G_A" || meta.From != "A" || meta.To != "B" {
 		t.Errorf("generator metadata: %+v", meta)
 	}
@@ -82,6 +85,11 @@ func TestExportAverage(t *testing.T) {
 	}
 	if gl.Params()[0].Param.Value.Data[0] == g.Params()[0].Param.Value.Data[0] {
 		t.Error("the averaged export equals the latest checkpoint")
+	}
+	if wl, err := weights.ReadFile(latest); err != nil {
+		t.Error(err)
+	} else if wl.Meta.Name != "avg" {
+		t.Errorf("without --name the file took the name %q, want the run's name avg", wl.Meta.Name)
 	}
 
 	// The run's 8 steps are two epochs of 4; the decay is the second one,

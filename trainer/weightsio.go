@@ -86,8 +86,8 @@ func exportState(st *train.State, out, storage, license, notes string) error {
 		Provenance: weights.Provenance{
 			Source: "trained", Trainer: "cyclegan-go train", Iterations: int64(st.Steps),
 			Epochs: st.Epoch - o.EpochCount, Date: weights.Now(), License: license,
-			Notes: fmt.Sprintf("netG %s ngf %d, crop %d, lambda_A %g lambda_B %g lambda_identity %g, lr %g%s, exported %s",
-				o.NetG, o.NGF, o.CropSize, o.LambdaA, o.LambdaB, o.LambdaIdentity, o.LR, upsampleNotes(&o)+notes, time.Now().UTC().Format(time.RFC3339)),
+			Notes: fmt.Sprintf("netG %s ngf %d, load %d crop %d, lambda_A %g lambda_B %g lambda_identity %g, lr %g%s, exported %s",
+				o.NetG, o.NGF, o.LoadSize, o.CropSize, o.LambdaA, o.LambdaB, o.LambdaIdentity, o.LR, upsampleNotes(&o)+notes, time.Now().UTC().Format(time.RFC3339)),
 		},
 	}}
 	cfg := nn.GeneratorConfig{InputNC: o.InputNC, OutputNC: o.OutputNC, NGF: o.NGF, NBlocks: nb}
