@@ -98,8 +98,10 @@ func TestExportAverage(t *testing.T) {
 	if err := runExport([]string{run, "-o", decay, "--average", "decay"}); err != nil {
 		t.Fatal(err)
 	}
-	if wf, err := weights.ReadFile(decay); err != nil || !strings.Contains(wf.Meta.Provenance.Notes, "averaged over 4 checkpoints (state_000000005.ckpt to state_000000008.ckpt)") {
-		t.Errorf("--average decay: %v, notes %q", err, wf.Meta.Provenance.Notes)
+	if wf, err := weights.ReadFile(decay); err != nil {
+		t.Errorf("--average decay: %v", err)
+	} else if !strings.Contains(wf.Meta.Provenance.Notes, "averaged over 4 checkpoints (state_000000005.ckpt to state_000000008.ckpt)") {
+		t.Errorf("--average decay: notes %q", wf.Meta.Provenance.Notes)
 	}
 
 	for _, bad := range []struct{ average, complaint string }{{"6", "--keep_checkpoints 6"}, {"0", "want a number"}, {"last", "want a number"}} {

@@ -60,8 +60,10 @@ func TestAverageGenerators(t *testing.T) {
 		t.Errorf("steps %d, want the newest (30)", st.Steps)
 	}
 	// n = 1 is the latest checkpoint as it is.
-	if one, _, err := ck.AverageGenerators(1, nil); err != nil || one.Nets["G_A"][0].Data[0] != 6 {
-		t.Errorf("average of 1: %v %v", one.Nets["G_A"][0].Data, err)
+	if one, _, err := ck.AverageGenerators(1, nil); err != nil {
+		t.Errorf("average of 1: %v", err)
+	} else if got := one.Nets["G_A"][0].Data; got[0] != 6 {
+		t.Errorf("average of 1: G_A %v, want the newest checkpoint's (6, ...)", got)
 	}
 
 	// A damaged newest file is reported and passed over.
