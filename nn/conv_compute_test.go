@@ -5,21 +5,41 @@ import (
 	"testing"
 )
 
-// convRef is the reference convolution: explicit im2col, then sgemmRef, then bias.
+// convRef is the reference convolution, independent of the production
+// code (no im2col, no GEMM): the definition summed directly in float64,
+// input positions outside the image reading zero.
 func convRef(x, weight *Tensor, bias []float32, g ConvGeom) *Tensor {
 	n, cin, h, w := x.N(), x.C(), x.H(), x.W()
 	cout := weight.Shape[0]
 	oh, ow := g.OutSize(h, w)
-	k := cin * g.KH * g.KW
 	y := NewTensor(n, cout, oh, ow)
-	col := make([]float32, k*oh*ow)
-	for i := 0; i < n; i++ {
-		im2col(x.Data[i*cin*h*w:(i+1)*cin*h*w], cin, h, w, g, col)
-		out := y.Data[i*cout*oh*ow : (i+1)*cout*oh*ow]
-		sgemmRef(false, false, cout, oh*ow, k, 1, weight.Data, k, col, oh*ow, 0, out, oh*ow)
-		for co := 0; co < cout && bias != nil; co++ {
-			for j := range out[co*oh*ow : (co+1)*oh*ow] {
-				out[co*oh*ow+j] += bias[co]
+	for i := range n {
+		for co := range cout {
+			for oy := range oh {
+				for ox := range ow {
+					var sum float64
+					if bias != nil {
+						sum = float64(bias[co])
+					}
+					for ci := range cin {
+						for ky := range g.KH {
+							iy := oy*g.StrideH - g.PadH + ky
+							if iy < 0 || iy >= h {
+								continue
+							}
+							for kx := range g.KW {
+								ix := ox*g.StrideW - g.PadW + kx
+								if ix < 0 || ix >= w {
+									continue
+								}
+								wv := weight.Data[((co*cin+ci)*g.KH+ky)*g.KW+kx]
+								xv := x.Data[((i*cin+ci)*h+iy)*w+ix]
+								sum += float64(wv) * float64(xv)
+							}
+						}
+					}
+					y.Data[((i*cout+co)*oh+oy)*ow+ox] = float32(sum)
+				}
 			}
 		}
 	}

@@ -92,7 +92,8 @@ func (d *Discriminator) Forward(x *Tensor) *Tensor {
 	if err := d.CheckInput(x); err != nil {
 		panic(err)
 	}
-	return d.layers.infer(x, nil)
+	y, _ := d.layers.infer(x, nil) // no step, no error
+	return y
 }
 
 // ForwardTrain scores x keeping every activation in the tape for Backward.

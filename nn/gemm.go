@@ -6,8 +6,9 @@ package nn
 // With beta == 0, C is overwritten (it may hold garbage, even NaN).
 //
 // This is the single entry point every layer uses; the micro-kernel behind it
-// is chosen once at start-up (gemm_select.go) and the work is spread over all
-// cores natively (gemm_parallel.go).
+// is chosen once at start-up from the CPU's features (selectKernel in
+// gemm_select.go, over the table of gemm_table_<arch>.go) and the work is
+// spread over all cores natively (gemm_parallel.go).
 func Sgemm(transA, transB bool, m, n, k int, alpha float32, a []float32, lda int, b []float32, ldb int, beta float32, c []float32, ldc int) {
 	sgemmWith(activeKernel, transA, transB, m, n, k, alpha, a, lda, b, ldb, beta, c, ldc)
 }

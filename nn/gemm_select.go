@@ -4,43 +4,55 @@ package nn
 // so that go generate runs the generator natively.
 //go:generate go run ./internal/wasmgen -o gemm_simd_wasm.s
 
-import "runtime"
-
-// gemmKernels lists the micro-kernels this build and this CPU can run, the
-// preferred one first. Architecture files (gemm_kernel_amd64.go,
-// gemm_kernel_wasm.go) put their SIMD kernels in front at init when the CPU
-// has the instructions, so one binary runs on every machine of its GOARCH.
-var gemmKernels = portableKernels()
-
-// activeKernel is the kernel Sgemm and the convolutions use.
-var activeKernel = gemmKernels[0]
-
-// portableKernels are the pure-Go fallbacks, both runnable everywhere; 3×3 is
-// preferred under wasm, 2×3 elsewhere.
-func portableKernels() []*gemmKernel {
-	if runtime.GOARCH == "wasm" {
-		return []*gemmKernel{kernelGo3x3, kernelGo2x3}
-	}
-	return []*gemmKernel{kernelGo2x3, kernelGo3x3}
+// kernelEntry is one row of an architecture's kernel table (kernelTable in
+// gemm_table_amd64.go, gemm_table_wasm.go or gemm_table_generic.go).
+type kernelEntry struct {
+	kernel *gemmKernel
+	// needs names the CPU features the kernel needs ("" for none), for
+	// tests that skip it where they are missing.
+	needs string
+	// usable reports whether this CPU and OS can execute the kernel's
+	// instructions (nil: always, the portable kernels).
+	usable func() bool
+	// verified is false for a kernel that is compiled and tested but was not
+	// measured faster than the entries below it: selectKernel passes over it
+	// (the tests and benchmarks still run it where usable).
+	verified bool
 }
 
-// compiledKernels lists every kernel built into this binary, usable here or
-// not (tests name the ones this CPU cannot run instead of silently passing).
-var compiledKernels = []*gemmKernel{kernelGo2x3, kernelGo3x3}
+// runs reports whether the kernel can run on this machine.
+func (e kernelEntry) runs() bool { return e.usable == nil || e.usable() }
 
-// addKernels records SIMD kernels (best first) and puts those the CPU can run
-// (usable[i]) in front of the list, selecting the first.
-func addKernels(ks []*gemmKernel, usable []bool) {
-	var use []*gemmKernel
-	for i, k := range ks {
-		if usable[i] {
-			use = append(use, k)
+// selectKernel returns the first verified kernel of the table that this CPU
+// can run. Every table ends with a portable kernel, so one binary runs on
+// every machine of its GOARCH and never stops on an illegal instruction.
+func selectKernel(table []kernelEntry) *gemmKernel {
+	for _, e := range table {
+		if e.verified && e.runs() {
+			return e.kernel
 		}
 	}
-	compiledKernels = append(ks, compiledKernels...)
-	gemmKernels = append(use, gemmKernels...)
-	activeKernel = gemmKernels[0]
+	panic("nn: no usable GEMM kernel (the table must end with a portable one)")
 }
 
-// GemmKernel names the micro-kernel in use, e.g. "avx512-4x32" or "go2x3".
+// activeKernel is the kernel Sgemm and the convolutions use, chosen once at
+// start-up (package variables are initialised after the imported packages,
+// so the CPU feature flags of golang.org/x/sys/cpu are already set).
+var activeKernel = selectKernel(kernelTable)
+
+// GemmKernel names the micro-kernel in use, e.g. "fma-4x24" or "go2x3".
 func GemmKernel() string { return activeKernel.name }
+
+// gemmKernels lists the kernels this CPU can run, the active one first, then
+// the others in table order (for tests and benchmarks).
+var gemmKernels = usableKernels()
+
+func usableKernels() []*gemmKernel {
+	ks := []*gemmKernel{activeKernel}
+	for _, e := range kernelTable {
+		if e.kernel != activeKernel && e.runs() {
+			ks = append(ks, e.kernel)
+		}
+	}
+	return ks
+}

@@ -11,12 +11,12 @@ import (
 // forEachKernel runs f once per micro-kernel compiled into this build; the
 // ones this CPU cannot execute are reported as skipped subtests.
 func forEachKernel(t *testing.T, f func(t *testing.T, k *gemmKernel)) {
-	for _, k := range compiledKernels {
-		t.Run(k.name, func(t *testing.T) {
-			if !slices.Contains(gemmKernels, k) {
-				t.Skipf("this CPU cannot run %s", k.name)
+	for _, e := range kernelTable {
+		t.Run(e.kernel.name, func(t *testing.T) {
+			if !e.runs() {
+				t.Skipf("this CPU lacks %s, which %s needs", e.needs, e.kernel.name)
 			}
-			f(t, k)
+			f(t, e.kernel)
 		})
 	}
 }
@@ -154,20 +154,40 @@ func TestSgemmDegenerate(t *testing.T) {
 	})
 }
 
-// TestSgemmSelected checks that Sgemm runs the selected kernel and that the
-// selection is the best one this CPU can run (SIMD where the build has it).
+// TestSgemmSelected checks the kernel chosen at start-up against the one
+// this CPU's features call for (expectedKernel, in gemm_select_*_test.go,
+// decides from golang.org/x/sys/cpu without looking at kernelTable), and
+// that Sgemm runs it.
 func TestSgemmSelected(t *testing.T) {
-	if activeKernel != gemmKernels[0] {
-		t.Fatalf("active kernel %s, want %s", activeKernel.name, gemmKernels[0].name)
+	want, why := expectedKernel()
+	if activeKernel.name != want {
+		t.Fatalf("selected kernel %s, want %s: %s", activeKernel.name, want, why)
 	}
-	if GemmKernel() != activeKernel.name {
-		t.Fatalf("GemmKernel() = %q", GemmKernel())
+	if GemmKernel() != want {
+		t.Fatalf("GemmKernel() = %q, want %q", GemmKernel(), want)
 	}
-	t.Logf("selected kernel: %s (usable: %d of %d compiled)", activeKernel.name, len(gemmKernels), len(compiledKernels))
+	t.Logf("selected kernel: %s (%s; usable: %d of %d compiled)", want, why, len(gemmKernels), len(kernelTable))
 	r := rand.New(rand.NewPCG(7, 8))
 	a, b := randSlice(r, 20*30), randSlice(r, 30*40)
-	got, want := make([]float32, 20*40), make([]float32, 20*40)
+	got, ref := make([]float32, 20*40), make([]float32, 20*40)
 	Sgemm(false, false, 20, 40, 30, 1, a, 30, b, 40, 0, got, 40)
-	sgemmRef(false, false, 20, 40, 30, 1, a, 30, b, 40, 0, want, 40)
-	checkClose(t, "Sgemm", got, want, 30)
+	sgemmRef(false, false, 20, 40, 30, 1, a, 30, b, 40, 0, ref, 40)
+	checkClose(t, "Sgemm", got, ref, 30)
+}
+
+// TestKernelTable checks the shape of this architecture's table: names are
+// unique, and it ends with a verified portable kernel (no CPU feature
+// needed), so selectKernel always finds one.
+func TestKernelTable(t *testing.T) {
+	seen := map[string]bool{}
+	for _, e := range kernelTable {
+		if seen[e.kernel.name] {
+			t.Errorf("kernel %s is listed twice", e.kernel.name)
+		}
+		seen[e.kernel.name] = true
+	}
+	last := kernelTable[len(kernelTable)-1]
+	if last.usable != nil || !last.verified {
+		t.Errorf("the table ends with %s, not a verified portable kernel", last.kernel.name)
+	}
 }

@@ -16,6 +16,7 @@ import (
 func TestGeneratedAssemblyUpToDate(t *testing.T) {
 	for _, g := range []struct{ generator, file string }{
 		{"./internal/fmagen", "gemm_fma_amd64.s"},
+		{"./internal/avx512gen", "gemm_avx512_amd64.s"},
 		{"./internal/wasmgen", "gemm_simd_wasm.s"},
 	} {
 		out := filepath.Join(t.TempDir(), g.file)

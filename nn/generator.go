@@ -5,45 +5,26 @@ import (
 	"strconv"
 )
 
-// GeneratorConfig is the shape of a ResNet generator (the official
-// ResnetGenerator with InstanceNorm and reflection padding).
-type GeneratorConfig struct {
-	InputNC, OutputNC int  // image channels in and out (3 for RGB)
-	NGF               int  // filters of the first convolution (64 officially)
-	NBlocks           int  // residual blocks (9 for resnet_9blocks, 6 for resnet_6blocks)
-	Dropout           bool // blocks hold a Dropout(0.5) (identity here), shifting their keys
-}
-
 // Generator is the official ResnetGenerator: c7s1-ngf, d2ngf, d4ngf,
 // NBlocks residual blocks, u2ngf, ungf, c7s1-out, tanh. Its layers are
 // numbered as in PyTorch's nn.Sequential "model".
 type Generator struct {
-	cfg      GeneratorConfig
-	layers   sequential
-	progress func(done, total int)
+	cfg    GeneratorConfig
+	layers sequential
 }
 
 // NewResnetGenerator builds a generator with zero weights (load or
-// initialise them before use). It panics on a config with a non-positive
-// channel count or a negative block count.
+// initialise them before use), layer by layer from the architecture's walk
+// (generator_arch.go). It panics on a config with a non-positive channel
+// count or a negative block count.
 func NewResnetGenerator(cfg GeneratorConfig) *Generator {
 	if cfg.InputNC < 1 || cfg.OutputNC < 1 || cfg.NGF < 1 || cfg.NBlocks < 0 {
 		panic(fmt.Sprintf("nn: NewResnetGenerator: invalid config %+v", cfg))
 	}
-	ngf := cfg.NGF
-	l := sequential{
-		NewReflectionPad2d(3), NewConv2d(cfg.InputNC, ngf, 7, 1, 0, true), NewInstanceNorm2d(ngf), NewReLU(),
-		NewConv2d(ngf, 2*ngf, 3, 2, 1, true), NewInstanceNorm2d(2 * ngf), NewReLU(),
-		NewConv2d(2*ngf, 4*ngf, 3, 2, 1, true), NewInstanceNorm2d(4 * ngf), NewReLU(),
+	var l sequential
+	for _, st := range cfg.steps() {
+		l = append(l, st.newLayer(cfg))
 	}
-	for range cfg.NBlocks {
-		l = append(l, NewResnetBlock(4*ngf, cfg.Dropout))
-	}
-	l = append(l,
-		NewConvTranspose2d(4*ngf, 2*ngf, 3, 2, 1, 1, true), NewInstanceNorm2d(2*ngf), NewReLU(),
-		NewConvTranspose2d(2*ngf, ngf, 3, 2, 1, 1, true), NewInstanceNorm2d(ngf), NewReLU(),
-		NewReflectionPad2d(3), NewConv2d(ngf, cfg.OutputNC, 7, 1, 0, true), NewTanh(),
-	)
 	return &Generator{cfg: cfg, layers: l}
 }
 
@@ -57,10 +38,6 @@ func (g *Generator) Layers() []Layer { return g.layers }
 // state_dict order ("model.1.weight", "model.1.bias", ...,
 // "model.10.conv_block.1.weight", ...).
 func (g *Generator) Params() []NamedParam { return modelParams(g.layers) }
-
-// SetProgress sets a function Forward calls after each top-level layer
-// (done of total); nil removes it.
-func (g *Generator) SetProgress(f func(done, total int)) { g.progress = f }
 
 // Freeze declares the weights final, so the kernels may keep them packed
 // between calls. For inference only: after Freeze, changing a weight (as
@@ -95,12 +72,21 @@ func (g *Generator) CheckInput(x *Tensor) error {
 
 // Forward translates a batch of images in [-1, 1] for inference. It keeps
 // no activation longer than needed and never modifies x.
-func (g *Generator) Forward(x *Tensor) (*Tensor, error) {
+func (g *Generator) Forward(x *Tensor) (*Tensor, error) { return g.ForwardSteps(x, nil) }
+
+// ForwardSteps is Forward calling step(done, total) after each top-level
+// layer; an error step returns stops the pass and is returned. The step
+// function belongs to this call only, so one generator serves several
+// translations at once (each with its own progress and cancellation).
+func (g *Generator) ForwardSteps(x *Tensor, step func(done, total int) error) (*Tensor, error) {
 	if err := g.CheckInput(x); err != nil {
 		return nil, err
 	}
-	return g.layers.infer(x, g.progress), nil
+	return g.layers.infer(x, step)
 }
+
+// Steps is the number of top-level layers, the total ForwardSteps reports.
+func (g *Generator) Steps() int { return len(g.layers) }
 
 // ForwardTrain runs the generator keeping every activation in the returned
 // tape for Backward. It panics on input that CheckInput rejects.

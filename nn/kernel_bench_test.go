@@ -14,6 +14,7 @@ import (
 // GFLOP/s = 2·M·N·K / time.
 //
 //	go test -bench 'Gemm|ConvForward' -run '^$' -benchtime=3x -count=3 ./nn
+//	go test -bench 'GeneratorForwardKernels/ngf64' -run '^$' -benchtime=3x -cpu 1 ./nn
 //	GOOS=js GOARCH=wasm go test -exec=$(go env GOROOT)/lib/wasm/go_js_wasm_exec -bench . -run '^$' ./nn
 
 var benchGemmShapes = []struct {
@@ -114,12 +115,58 @@ func BenchmarkTile(b *testing.B) {
 		c := make([]float32, kern.mr*kern.nr)
 		b.Run(kern.name, func(b *testing.B) {
 			const calls = 1000
+			cpu0 := processCPUSeconds()
 			for b.Loop() {
 				for range calls {
 					kern.tile(kc, a, bp, c, kern.nr, true)
 				}
 			}
-			b.ReportMetric(2*float64(kc*kern.mr*kern.nr)*calls*float64(b.N)/b.Elapsed().Seconds()/1e9, "GFLOP/s")
+			reportGFLOPs(b, 2*float64(kc*kern.mr*kern.nr)*calls, cpu0)
 		})
+	}
+}
+
+// BenchmarkGeneratorForwardKernels is BenchmarkGeneratorForward (bench_test.go)
+// on one thread for every kernel this CPU runs, one after the other in the
+// same run, to compare a candidate kernel with the selected one on the real
+// generator shapes (a kernel is verified in kernelTable only if it wins here).
+func BenchmarkGeneratorForwardKernels(b *testing.B) {
+	for _, bg := range benchGenerators {
+		g := NewResnetGenerator(bg.cfg)
+		InitNormal(g.Params(), 0.02, rand.New(rand.NewPCG(1, 2)))
+		for _, p := range g.Params() { // non-zero biases, as in BenchmarkGeneratorForward
+			if len(p.Param.Value.Shape) == 1 {
+				for i := range p.Param.Value.Data {
+					p.Param.Value.Data[i] = 0.01 * float32(i%7)
+				}
+			}
+		}
+		g.Freeze()
+		x := gcRand(rand.New(rand.NewPCG(3, 4)), 1, 1, 3, bg.size, bg.size)
+		flops := 2 * float64(GeneratorMACs(bg.cfg, bg.size, bg.size))
+		for _, e := range kernelTable {
+			kern := e.kernel
+			if !e.runs() || e.usable == nil {
+				continue // not here; or the portable kernel, 10–20× slower
+			}
+			b.Run(bg.name+"/"+kern.name, func(b *testing.B) {
+				old := activeKernel
+				activeKernel = kern
+				defer func() { activeKernel = old }()
+				benchWithThreads(1, func() {
+					if _, err := g.Forward(x); err != nil { // packs the weights for kern
+						b.Fatal(err)
+					}
+					cpu0 := processCPUSeconds()
+					for b.Loop() {
+						if _, err := g.Forward(x); err != nil {
+							b.Fatal(err)
+						}
+					}
+					b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N), "ms/op")
+					reportGFLOPs(b, flops, cpu0)
+				})
+			})
+		}
 	}
 }

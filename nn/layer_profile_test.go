@@ -27,15 +27,15 @@ func BenchmarkGeneratorLayers(b *testing.B) {
 			}
 			perLayer := make([]time.Duration, len(g.Layers()))
 			var last time.Time
-			g.SetProgress(func(done, _ int) {
+			step := func(done, _ int) error {
 				now := time.Now()
 				perLayer[done-1] += now.Sub(last)
 				last = now
-			})
-			defer g.SetProgress(nil)
+				return nil
+			}
 			for b.Loop() {
 				last = time.Now()
-				if _, err := g.Forward(x); err != nil {
+				if _, err := g.ForwardSteps(x, step); err != nil {
 					b.Fatal(err)
 				}
 			}

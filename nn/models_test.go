@@ -128,8 +128,7 @@ func TestModelsShapesAndPaths(t *testing.T) {
 	x := gcRand(rng, 0.5, 2, 3, 12, 16)
 	x0 := x.Clone()
 	var calls []string
-	g.SetProgress(func(done, total int) { calls = append(calls, fmt.Sprint(done, "/", total)) })
-	y, err := g.Forward(x)
+	y, err := g.ForwardSteps(x, func(done, total int) error { calls = append(calls, fmt.Sprint(done, "/", total)); return nil })
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -145,8 +144,19 @@ func TestModelsShapesAndPaths(t *testing.T) {
 			t.Fatalf("generator output %g outside (-1, 1)", v)
 		}
 	}
+	// A step that fails stops the pass there and its error comes back.
+	stop := fmt.Errorf("cancelled")
+	calls = nil
+	if y, err := g.ForwardSteps(x, func(done, total int) error {
+		calls = append(calls, fmt.Sprint(done))
+		if done == 5 {
+			return stop
+		}
+		return nil
+	}); err != stop || y != nil || len(calls) != 5 {
+		t.Errorf("ForwardSteps stopped at step 5 gave (%v, %v) after %d steps, want (nil, %v) after 5", y, err, len(calls), stop)
+	}
 	// The training path computes the same function, and keeps its output.
-	g.SetProgress(nil)
 	yt, _ := g.ForwardTrain(x)
 	ltClose(t, "ForwardTrain = Forward", yt, y, 1e-6)
 	ltClose(t, "ForwardTrain leaves its input alone", x, x0, 0)
@@ -246,15 +256,16 @@ func TestGeneratorInferenceFreesActivations(t *testing.T) {
 	runtime.ReadMemStats(&ms)
 	base, pooled0 := int64(ms.HeapAlloc), scratchBytes()
 	var worst, poolGrowth int64
-	g.SetProgress(func(done, total int) {
+	step := func(done, total int) error {
 		runtime.GC()
 		runtime.GC() // the second empties sync.Pool's victim cache (kernel scratch)
 		runtime.ReadMemStats(&ms)
 		grown := scratchBytes() - pooled0
 		poolGrowth = max(poolGrowth, grown)
 		worst = max(worst, int64(ms.HeapAlloc)-base-grown)
-	})
-	if _, err := g.Forward(x); err != nil {
+		return nil
+	}
+	if _, err := g.ForwardSteps(x, step); err != nil {
 		t.Fatal(err)
 	}
 	// Sum of every activation, what a tape would keep.

@@ -8,7 +8,7 @@ import (
 )
 
 // The row loops of InstanceNorm2d with AVX2 (Float32x8, two vectors a
-// step); same contracts as their portable versions (vec_portable.go), which
+// step); same contracts as their portable versions (norm_rows_portable.go), which
 // they fall back to without AVX2.
 
 func sumRow(x []float32) float32 {

@@ -8,7 +8,7 @@ import (
 )
 
 // The row loops of InstanceNorm2d with WebAssembly SIMD (Float32x4, two
-// vectors a step); same contracts as their portable versions (vec_portable.go).
+// vectors a step); same contracts as their portable versions (norm_rows_portable.go).
 
 func sumRow(x []float32) float32 {
 	n := len(x)

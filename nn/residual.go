@@ -27,7 +27,7 @@ func (r *ResnetBlock) Params() []*Param { return sequential(r.ConvBlock).params(
 // Forward returns x + conv_block(x).
 func (r *ResnetBlock) Forward(x *Tensor) *Tensor {
 	check4D("ResnetBlock", x, r.Dim)
-	y := sequential(r.ConvBlock).infer(x, nil) // a new tensor: the block starts with a padding
+	y, _ := sequential(r.ConvBlock).infer(x, nil) // a new tensor (the block starts with a padding); no step, no error
 	addInto(y.Data, x.Data)
 	return y
 }

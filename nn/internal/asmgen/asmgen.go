@@ -1,5 +1,6 @@
-// Package asmgen holds what the assembly generators (fmagen, wasmgen)
-// share: the command line, the generated file's header and writing it.
+// Package asmgen holds what the assembly generators (fmagen, avx512gen,
+// wasmgen) share: the command line, the generated file's header and
+// writing it.
 package asmgen
 
 import (

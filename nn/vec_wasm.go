@@ -7,14 +7,17 @@ import (
 	"unsafe"
 )
 
-// The vector helpers of the wasm build (Float32x4, which Go 1.27 compiles
-// to WebAssembly SIMD): panel copies and gathers for packing, and ReLU.
-// The micro-kernel itself is in Go's wasm assembly (gemm_kernel_wasm_asm.go):
-// the same 4×8 tile written with archsimd ran at 21–24 GFLOP/s in Chromium
-// against 30–39 for the assembly, because the compiler adds every load's
-// offset to the pointer with separate instructions (docs/PERF.md). What
-// made archsimd code fast here at all (PERF-FACTS): unsafe.Pointer
+// The vector helpers of the wasm build (archsimd.Float32x4, which Go 1.27
+// compiles to WebAssembly SIMD): panel copies and gathers for packing, and
+// ReLU; the InstanceNorm row loops are in norm_rows_wasm.go. The
+// micro-kernel itself is in Go's wasm assembly (gemm_simd_wasm.go). What
+// made archsimd code fast here at all (docs/PERF.md): unsafe.Pointer
 // arithmetic instead of re-slicing, unrolled loops, no spills.
+
+// vecSIMD is always on in wasm (a module with SIMD instructions loads only
+// where the engine has SIMD); tests turn it off to check the portable
+// fallbacks (vec_portable.go).
+var vecSIMD = true
 
 // copyRow copies len(dst) floats from the start of src with 4-wide vector
 // loads and stores (packing panels; copy() per short run costs a call).

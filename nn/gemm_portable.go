@@ -1,9 +1,12 @@
 package nn
 
-// The portable micro-kernels, in plain Go. Go keeps every product of a
-// register tile live at once, so large scalar tiles spill to the stack: 2×3
-// (6 accumulators) is the fastest natively and 3×3 under wasm (measured in
-// PERF-FACTS; 4×4 and 4×8 are 2–3× slower).
+// The portable micro-kernels, in plain Go: the last entry of every kernel
+// table (gemm_table_*.go), run where no SIMD kernel is usable and in
+// -tags purego builds. Go keeps every product of a register tile live at
+// once, so large scalar tiles spill to the stack: 2×3 (6 accumulators) is
+// the fastest natively and 3×3 under wasm (measured in docs/PERF.md; 4×4 and
+// 4×8 are 2–3× slower), so go2x3 ends the amd64 and generic tables and
+// go3x3 the wasm ones.
 
 var kernelGo2x3 = &gemmKernel{name: "go2x3", mr: 2, nr: 3, aRep: 1, nc: 510, tile: tileGo2x3}
 var kernelGo3x3 = &gemmKernel{name: "go3x3", mr: 3, nr: 3, aRep: 1, nc: 510, tile: tileGo3x3}

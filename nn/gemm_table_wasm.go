@@ -1,0 +1,12 @@
+//go:build go1.27 && wasm && !purego
+
+package nn
+
+// kernelTable lists the wasm micro-kernels, the preferred first (see
+// gemm_select.go). A module built with WebAssembly SIMD instructions loads
+// only where the engine has SIMD, so the SIMD kernel is always usable; the
+// portable kernel ends the table as on every architecture.
+var kernelTable = []kernelEntry{
+	{kernel: kernelWasmAsm4x8, verified: true}, // gemm_simd_wasm.go
+	{kernel: kernelGo3x3, verified: true},      // gemm_portable.go
+}

@@ -1,0 +1,120 @@
+//go:build goexperiment.simd && amd64 && !purego
+
+package nn
+
+import (
+	"simd/archsimd"
+	"unsafe"
+)
+
+// The vector helpers of the amd64 build, with AVX2 (archsimd.Float32x8):
+// panel copies and gathers for packing, and ReLU; the InstanceNorm row
+// loops are in norm_rows_amd64.go. Each falls back to its portable version
+// (vec_portable.go) when vecSIMD is off.
+//
+// Go emits no VZEROUPPER after AVX code, and its scalar float code and
+// assembly (math.Exp, ...) use legacy-SSE encodings: with the upper halves
+// of the ymm registers dirty, every one of those instructions paid a large
+// penalty on the AMD EPYC (math.Tanh took ~200 ns). So every helper calls
+// archsimd.ClearAVXUpperBits (VZEROUPPER) before any scalar code.
+//
+// They read and write through unsafe pointers after one bounds check per
+// call, so the loops have no bounds checks.
+
+// vecSIMD tells the helpers whether they may use their vector instructions:
+// on a CPU without AVX2 they run the portable loops, so that one binary
+// never stops on an illegal instruction. Tests turn it off to check the
+// fallbacks.
+var vecSIMD = archsimd.X86.AVX2()
+
+// copyRow copies len(dst) floats from the start of src with 8-wide vector
+// loads and stores (packing panels; a copy() per short run costs a call).
+func copyRow(dst, src []float32) {
+	n := len(dst)
+	if n == 0 || !vecSIMD {
+		copyRowGo(dst, src)
+		return
+	}
+	_ = src[n-1]
+	pd, ps := unsafe.Pointer(&dst[0]), unsafe.Pointer(&src[0])
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		archsimd.LoadFloat32x8Array((*[8]float32)(unsafe.Add(ps, 4*i))).StoreArray((*[8]float32)(unsafe.Add(pd, 4*i)))
+	}
+	archsimd.ClearAVXUpperBits() // before the scalar tail (legacy SSE)
+	for ; i < n; i++ {
+		*(*float32)(unsafe.Add(pd, 4*i)) = *(*float32)(unsafe.Add(ps, 4*i))
+	}
+}
+
+// reluRow sets every value of x that is not > 0 (NaN included) to 0.
+func reluRow(x []float32) {
+	n := len(x)
+	if n == 0 || !vecSIMD {
+		reluRowGo(x)
+		return
+	}
+	p := unsafe.Pointer(&x[0])
+	var zero archsimd.Float32x8
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		a := (*[8]float32)(unsafe.Add(p, 4*i))
+		v := archsimd.LoadFloat32x8Array(a)
+		v.Masked(v.Greater(zero)).StoreArray(a)
+	}
+	archsimd.ClearAVXUpperBits() // before the scalar tail (legacy SSE)
+	for ; i < n; i++ {
+		if !(x[i] > 0) {
+			x[i] = 0
+		}
+	}
+}
+
+// gatherRows sets row p of dst (nr floats at p·nr) to the nr floats of x at
+// taps[p]+off, for every p; taps must be increasing. The panel widths of
+// the amd64 kernels (24, multiples of 16) copy with whole vector loads and
+// stores.
+func gatherRows(dst []float32, nr int, x []float32, taps []int, off int) {
+	n := len(taps)
+	if n == 0 || !vecSIMD {
+		gatherRowsGo(dst, nr, x, taps, off)
+		return
+	}
+	_ = dst[n*nr-1]
+	_ = x[taps[n-1]+off+nr-1]
+	_ = x[taps[0]+off]
+	// Row p's destination is computed from p rather than by advancing a
+	// pointer after each row, which would leave it one past the end of dst
+	// after the last row (harmless, but not a valid Go pointer: checkptr
+	// and the garbage collector may reject it).
+	pd, px := unsafe.Pointer(&dst[0]), unsafe.Pointer(&x[0])
+	switch {
+	case nr == 24: // fma-4x24
+		for p, t := range taps {
+			ps := unsafe.Add(px, 4*(t+off))
+			d := unsafe.Add(pd, 96*p)
+			v0 := archsimd.LoadFloat32x8Array((*[8]float32)(ps))
+			v1 := archsimd.LoadFloat32x8Array((*[8]float32)(unsafe.Add(ps, 32)))
+			v2 := archsimd.LoadFloat32x8Array((*[8]float32)(unsafe.Add(ps, 64)))
+			v0.StoreArray((*[8]float32)(d))
+			v1.StoreArray((*[8]float32)(unsafe.Add(d, 32)))
+			v2.StoreArray((*[8]float32)(unsafe.Add(d, 64)))
+		}
+	case nr%16 == 0: // the AVX-512 kernel's widths
+		for p, t := range taps {
+			ps := unsafe.Add(px, 4*(t+off))
+			d := unsafe.Add(pd, 4*nr*p)
+			for o := 0; o < 4*nr; o += 64 {
+				v0 := archsimd.LoadFloat32x8Array((*[8]float32)(unsafe.Add(ps, o)))
+				v1 := archsimd.LoadFloat32x8Array((*[8]float32)(unsafe.Add(ps, o+32)))
+				v0.StoreArray((*[8]float32)(unsafe.Add(d, o)))
+				v1.StoreArray((*[8]float32)(unsafe.Add(d, o+32)))
+			}
+		}
+	default:
+		for p, t := range taps {
+			copyRow(dst[p*nr:p*nr+nr], x[t+off:])
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+}
