@@ -2,22 +2,21 @@ package weights
 
 import (
 	"fmt"
-	"strconv"
+
+	"github.com/cyclegan-go/cyclegan/nn"
 )
 
-// Arch is the architecture of one generator, as stored in the metadata.
-// Only the official ResnetGenerator with InstanceNorm (affine=false) and
-// reflection padding exists today; the fields name it so that a later
-// architecture is a new Kind and not a silent misreading.
+// Arch is the architecture of one generator, as stored in the metadata: the
+// nn package's GeneratorConfig (the one description of the architecture)
+// plus the names that pin it down. Only the official ResnetGenerator with
+// InstanceNorm (affine=false) and reflection padding exists today; the names
+// are stored so that a later architecture is a new Kind and not a silent
+// misreading.
 type Arch struct {
-	Kind     string `json:"kind"`      // "resnet_generator"
-	InputNC  int    `json:"input_nc"`  // input channels
-	OutputNC int    `json:"output_nc"` // output channels
-	NGF      int    `json:"ngf"`       // filters of the first layer
-	NBlocks  int    `json:"n_blocks"`  // residual blocks
-	Dropout  bool   `json:"dropout"`   // blocks hold a Dropout layer (shifts state_dict indices)
-	Norm     string `json:"norm"`      // "instance"
-	Padding  string `json:"padding"`   // "reflect"
+	Kind               string `json:"kind"` // "resnet_generator"
+	nn.GeneratorConfig        // channels in and out, ngf, blocks, dropout
+	Norm               string `json:"norm"`    // "instance"
+	Padding            string `json:"padding"` // "reflect"
 }
 
 // ResnetKind, InstanceNorm and ReflectPadding are the only supported values.
@@ -36,8 +35,12 @@ const (
 
 // NewArch returns the architecture of an official resnet generator.
 func NewArch(inputNC, outputNC, ngf, nBlocks int, dropout bool) Arch {
-	return Arch{Kind: ResnetKind, InputNC: inputNC, OutputNC: outputNC, NGF: ngf, NBlocks: nBlocks,
-		Dropout: dropout, Norm: InstanceNorm, Padding: ReflectPadding}
+	return ArchOf(nn.GeneratorConfig{InputNC: inputNC, OutputNC: outputNC, NGF: ngf, NBlocks: nBlocks, Dropout: dropout})
+}
+
+// ArchOf returns the stored architecture of an nn generator configuration.
+func ArchOf(cfg nn.GeneratorConfig) Arch {
+	return Arch{Kind: ResnetKind, GeneratorConfig: cfg, Norm: InstanceNorm, Padding: ReflectPadding}
 }
 
 // Validate reports whether the architecture is supported and within bounds.
@@ -78,42 +81,19 @@ func (s TensorSpec) Len() int {
 }
 
 // Tensors lists the parameters of the official ResnetGenerator in
-// state_dict order (models/networks.py: ReflectionPad, Conv7, norm, ReLU,
-// two stride-2 convs, the residual blocks, two transposed convs,
-// ReflectionPad, Conv7, Tanh; every conv has a bias).
+// state_dict order, from the architecture's one walk (nn's
+// GeneratorConfig.Convs): every convolution's weight, then its bias.
 func (a Arch) Tensors() []TensorSpec {
 	var specs []TensorSpec
-	conv := func(key string, out, in, k int) {
-		specs = append(specs,
-			TensorSpec{Name: key + ".weight", Shape: []int{out, in, k, k}, Axis: 0},
-			TensorSpec{Name: key + ".bias", Shape: []int{out}, Axis: 0})
-	}
-	convT := func(key string, in, out, k int) {
-		specs = append(specs,
-			TensorSpec{Name: key + ".weight", Shape: []int{in, out, k, k}, Axis: 1},
-			TensorSpec{Name: key + ".bias", Shape: []int{out}, Axis: 0})
-	}
-	m := func(i int) string { return "model." + strconv.Itoa(i) }
-	ngf := a.NGF
-	conv(m(1), ngf, a.InputNC, 7)
-	conv(m(4), 2*ngf, ngf, 3)
-	conv(m(7), 4*ngf, 2*ngf, 3)
-	second := 5
-	if a.Dropout {
-		second = 6
-	}
-	for b := 0; b < a.NBlocks; b++ {
-		n := len(specs)
-		conv(m(10+b)+".conv_block.1", 4*ngf, 4*ngf, 3)
-		conv(m(10+b)+".conv_block."+strconv.Itoa(second), 4*ngf, 4*ngf, 3)
-		for i := n; i < len(specs); i++ {
-			specs[i].Block = true
+	for _, c := range a.Convs() {
+		axis := 0 // int8 scales per output channel: axis 1 of a transposed convolution's weight
+		if c.Transposed {
+			axis = 1
 		}
+		specs = append(specs,
+			TensorSpec{Name: c.Key + ".weight", Shape: c.WeightShape(), Axis: axis, Block: c.InBlock},
+			TensorSpec{Name: c.Key + ".bias", Shape: []int{c.Out}, Axis: 0, Block: c.InBlock})
 	}
-	up := 10 + a.NBlocks
-	convT(m(up), 4*ngf, 2*ngf, 3)
-	convT(m(up+3), 2*ngf, ngf, 3)
-	conv(m(up+7), a.OutputNC, ngf, 7)
 	return specs
 }
 

@@ -7,16 +7,6 @@ import (
 	"github.com/cyclegan-go/cyclegan/nn"
 )
 
-// Config returns the nn configuration of the architecture.
-func (a Arch) Config() nn.GeneratorConfig {
-	return nn.GeneratorConfig{InputNC: a.InputNC, OutputNC: a.OutputNC, NGF: a.NGF, NBlocks: a.NBlocks, Dropout: a.Dropout}
-}
-
-// ArchOf returns the architecture of an nn generator configuration.
-func ArchOf(cfg nn.GeneratorConfig) Arch {
-	return NewArch(cfg.InputNC, cfg.OutputNC, cfg.NGF, cfg.NBlocks, cfg.Dropout)
-}
-
 // Generator builds generator i of the file (see Meta.Generator to find it
 // by key) and loads its weights.
 func (f *File) Generator(i int) (*nn.Generator, error) {
@@ -27,7 +17,7 @@ func (f *File) Generator(i int) (*nn.Generator, error) {
 	if err := gm.Arch.Validate(); err != nil {
 		return nil, err
 	}
-	g := nn.NewResnetGenerator(gm.Arch.Config())
+	g := nn.NewResnetGenerator(gm.Arch.GeneratorConfig)
 	params := g.Params()
 	ts := f.Weights[i]
 	if len(params) != len(ts) {

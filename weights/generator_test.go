@@ -13,7 +13,7 @@ import (
 // parameters of nn's generator, in order, for several configurations.
 func TestArchMatchesNetwork(t *testing.T) {
 	for _, a := range []Arch{NewArch(3, 3, 4, 2, false), NewArch(1, 3, 6, 3, true), NewArch(3, 1, 8, 0, false), NewArch(3, 3, 64, 9, false)} {
-		g := nn.NewResnetGenerator(a.Config())
+		g := nn.NewResnetGenerator(a.GeneratorConfig)
 		params := g.Params()
 		specs := a.Tensors()
 		if len(params) != len(specs) {
@@ -25,7 +25,7 @@ func TestArchMatchesNetwork(t *testing.T) {
 			}
 		}
 		if ArchOf(g.Config()) != a {
-			t.Fatalf("ArchOf(Config()) = %+v, want %+v", ArchOf(g.Config()), a)
+			t.Fatalf("ArchOf(g.Config()) = %+v, want %+v", ArchOf(g.Config()), a)
 		}
 	}
 }

@@ -12,7 +12,7 @@ import (
 	"slices"
 	"strings"
 
-	"github.com/klauspost/compress/zstd"
+	"github.com/cyclegan-go/cyclegan/weights/internal/zstd"
 )
 
 // Decoder reads weight files. The zero value is ready to use.
@@ -126,12 +126,7 @@ func badMagic(head []byte) error {
 // decodeBody decompresses and parses the body. Its errors are provisional:
 // Decode replaces them by ErrTruncated or ErrChecksum when the transport was at fault.
 func decodeBody(r io.Reader) (*File, error) {
-	zr, err := zstd.NewReader(r, zstd.WithDecoderConcurrency(1), zstd.WithDecoderLowmem(true),
-		zstd.WithDecoderMaxWindow(maxZstdWindow), zstd.WithDecoderMaxMemory(4*MaxParams+MaxMetaLen+1<<20))
-	if err != nil {
-		return nil, err
-	}
-	defer zr.Close()
+	zr := zstd.NewReader(r) // keeps at most an 8 MB window, as maxZstdWindow
 	p := &bodyParser{r: zr}
 	f, err := p.parse()
 	if err != nil {
