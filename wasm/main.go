@@ -15,6 +15,7 @@
 package main
 
 import (
+	"context"
 	"crypto/sha256"
 	"encoding/hex"
 	"errors"
@@ -27,8 +28,8 @@ import (
 	"time"
 
 	"github.com/cyclegan-go/cyclegan/nn"
+	"github.com/cyclegan-go/cyclegan/translate"
 	"github.com/cyclegan-go/cyclegan/wasm/jsx"
-	"github.com/cyclegan-go/cyclegan/wasm/translate"
 	"github.com/cyclegan-go/cyclegan/weights"
 )
 
@@ -100,7 +101,7 @@ func load(args []js.Value) (any, error) {
 			return nil, fmt.Errorf("model file %s: its SHA-256 is %s but models.json lists %s (a stale or altered download)", label, got, want)
 		}
 	}
-	m, err := translate.NewModel(f)
+	m, err := translate.New(f)
 	if err != nil {
 		return nil, fmt.Errorf("model file %s: %w", label, err)
 	}
@@ -115,7 +116,7 @@ func load(args []js.Value) (any, error) {
 		dirs[i] = d.ID
 		labels[d.ID] = d.Label
 	}
-	return jsx.Object(map[string]any{"directions": dirs, "labels": jsx.Object(labels), "name": m.Name}), nil
+	return jsx.Object(map[string]any{"directions": dirs, "labels": jsx.Object(labels), "name": m.Name()}), nil
 }
 
 // translate(id, direction, pixels, width, height, onProgress)
@@ -131,26 +132,27 @@ func translateJS(args []js.Value) (any, error) {
 	if m == nil {
 		return nil, fmt.Errorf("no model %q is loaded", id)
 	}
-	g, ok := m.Generator(dir)
-	if !ok {
-		return nil, fmt.Errorf("model %s has no direction %q (it has %s)", id, dir, strings.Join(m.DirectionIDs(), ", "))
+	tr, err := m.Translator(dir)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", id, err)
 	}
 	pixels, err := jsx.Bytes(args[2])
 	if err != nil {
 		return nil, fmt.Errorf("translate: pixels: %w", err)
 	}
 	start := time.Now()
+	var progress translate.Progress
 	if len(args) > 5 && args[5].Type() == js.TypeFunction {
 		cb := args[5]
-		g.SetProgress(func(done, total int) {
+		progress = func(done, total int) {
 			cb.Invoke(done, total, float64(time.Since(start).Microseconds())/1000)
-		})
-		defer g.SetProgress(nil)
+		}
 	}
-	out, err := translate.Image(g, pixels, w, h)
+	out, err := tr.Pixels(context.Background(), translate.Pixels{W: w, H: h, Channels: 4, Pix: pixels}, progress)
 	if err != nil {
 		return nil, err
 	}
+	pixels = out.Pix
 	ms := float64(time.Since(start).Microseconds()) / 1000
-	return jsx.Object(map[string]any{"pixels": jsx.ClampedArray(out), "width": w, "height": h, "ms": ms}), nil
+	return jsx.Object(map[string]any{"pixels": jsx.ClampedArray(pixels), "width": w, "height": h, "ms": ms}), nil
 }
