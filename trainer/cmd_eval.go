@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"encoding/json"
 	"flag"
 	"fmt"
@@ -12,7 +13,7 @@ import (
 	"github.com/cyclegan-go/cyclegan/nn"
 	"github.com/cyclegan-go/cyclegan/trainer/eval"
 	"github.com/cyclegan-go/cyclegan/trainer/train"
-	"github.com/cyclegan-go/cyclegan/weights"
+	"github.com/cyclegan-go/cyclegan/translate"
 )
 
 func init() {
@@ -39,11 +40,73 @@ type evalReport struct {
 	CycleError *float64  `json:"cycle_error,omitempty"` // mean |x - F(G(x))| in [0, 1] units
 }
 
+// evalJob is what the flags of `cyclegan eval` ask for.
+type evalJob struct {
+	weights   string // -w, empty with --sets
+	direction string // AtoB or BtoA
+	src, dst  string // the folder translated (or the first of --sets) and the target folder
+	lists     [2]string
+	size      int
+	cycle     bool
+	jsonOut   string
+	opts      eval.Options
+}
+
 // runEval implements `cyclegan eval`: with -w, how far a generator's
 // translations of held-out photos are from the target domain, against how
 // far the untranslated photos are; with --sets, the distance between two
 // folders.
 func runEval(args []string) error {
+	job, err := parseEvalFlags(args)
+	if err != nil {
+		return err
+	}
+	setS, err := loadEvalSet(job.src, job.lists[0], job.size)
+	if err != nil {
+		return err
+	}
+	setT, err := loadEvalSet(job.dst, job.lists[1], job.size)
+	if err != nil {
+		return err
+	}
+	rep := evalReport{Size: job.size, Seed: job.opts.Seed, Normalize: "pooled", A: job.src, B: job.dst, NA: len(setS), NB: len(setT)}
+	if job.opts.Normalize == eval.PerSet {
+		rep.Normalize = "per-set"
+	}
+	descT, err := eval.Extract(setT, job.opts)
+	if err != nil {
+		return fmt.Errorf("%s: %v", job.dst, err)
+	}
+	descS, err := eval.Extract(setS, job.opts)
+	if err != nil {
+		return fmt.Errorf("%s: %v", job.src, err)
+	}
+	base, err := eval.Distance(descS, descT)
+	if err != nil {
+		return err
+	}
+	rep.Res, rep.Baseline, rep.BaseAvg = base.Res, base.Level, base.Avg
+	w := os.Stdout
+	fmt.Fprintf(w, "SWD x1e3 at %dx%d, seed %d, %s normalisation: %d photos of %s, %d of %s\n",
+		job.size, job.size, job.opts.Seed, rep.Normalize, len(setS), job.src, len(setT), job.dst)
+	header := "  " + fmt.Sprintf("%-22s", "level")
+	for _, r := range base.Res {
+		header += fmt.Sprintf("%9d", r)
+	}
+	fmt.Fprintln(w, header+"      avg")
+	if job.weights == "" {
+		printRow(w, "distance", base.Level, base.Avg)
+		return writeEvalJSON(job.jsonOut, &rep)
+	}
+	if err := evalTranslator(w, job, setS, descT, base, &rep); err != nil {
+		return err
+	}
+	return writeEvalJSON(job.jsonOut, &rep)
+}
+
+// parseEvalFlags reads the flags and checks their combination before
+// anything is loaded.
+func parseEvalFlags(args []string) (*evalJob, error) {
 	fs := flag.NewFlagSet("eval", flag.ContinueOnError)
 	wpath := fs.String("w", "", "weight file")
 	dir := fs.String("direction", "AtoB", "AtoB: translate the -a photos with G_A and compare with -b; BtoA: the -b photos with G_B, compared with -a")
@@ -74,112 +137,83 @@ options:
 	}
 	pos, err := parseInterspersed(fs, args)
 	if err != nil {
-		return err
+		return nil, err
 	}
-	o := eval.DefaultOptions()
-	o.Seed, o.NhoodsPerImage = *seed, *nhoods
+	job := &evalJob{weights: *wpath, direction: *dir, size: *size, cycle: *cycle, jsonOut: *jsonOut, opts: eval.DefaultOptions()}
+	job.opts.Seed, job.opts.NhoodsPerImage = *seed, *nhoods
 	if *perSet {
-		o.Normalize = eval.PerSet
+		job.opts.Normalize = eval.PerSet
 	}
-	var src, dst string
 	switch {
 	case *sets:
 		if len(pos) != 2 || *wpath != "" || *dirA != "" || *dirB != "" {
 			fs.Usage()
-			return fmt.Errorf("--sets takes exactly two folders and no -w, -a or -b")
+			return nil, fmt.Errorf("--sets takes exactly two folders and no -w, -a or -b")
 		}
-		src, dst = pos[0], pos[1]
+		job.src, job.dst = pos[0], pos[1]
 	default:
 		if *wpath == "" || *dirA == "" || *dirB == "" || len(pos) != 0 {
 			fs.Usage()
-			return fmt.Errorf("need -w FILE, -a DIR and -b DIR (or --sets DIR1 DIR2)")
+			return nil, fmt.Errorf("need -w FILE, -a DIR and -b DIR (or --sets DIR1 DIR2)")
 		}
-		src, dst = *dirA, *dirB
+		job.src, job.dst = *dirA, *dirB
 	}
 	if *size < 16 || *size&(*size-1) != 0 {
-		return fmt.Errorf("--size %d: want a power of two, at least 16", *size)
+		return nil, fmt.Errorf("--size %d: want a power of two, at least 16", *size)
 	}
-	lists := [2]string{*listA, *listB}
+	job.lists = [2]string{*listA, *listB}
 	if *holdout != "" {
-		for i, d := range []string{src, dst} {
-			if lists[i] == "" {
-				lists[i] = filepath.Join(*holdout, filepath.Base(filepath.Clean(d))+".txt")
+		for i, d := range []string{job.src, job.dst} {
+			if job.lists[i] == "" {
+				job.lists[i] = filepath.Join(*holdout, filepath.Base(filepath.Clean(d))+".txt")
 			}
 		}
 	}
-	key, back := "G_A", "G_B"
 	if !*sets {
 		switch *dir {
 		case "AtoB":
 		case "BtoA":
-			key, back = "G_B", "G_A"
-			src, dst = dst, src
-			lists[0], lists[1] = lists[1], lists[0]
+			job.src, job.dst = job.dst, job.src
+			job.lists[0], job.lists[1] = job.lists[1], job.lists[0]
 		default:
-			return fmt.Errorf("--direction %q: want AtoB or BtoA", *dir)
+			return nil, fmt.Errorf("--direction %q: want AtoB or BtoA", *dir)
 		}
 	}
-	setS, err := loadEvalSet(src, lists[0], *size)
-	if err != nil {
-		return err
-	}
-	setT, err := loadEvalSet(dst, lists[1], *size)
-	if err != nil {
-		return err
-	}
-	rep := evalReport{Size: *size, Seed: o.Seed, Normalize: "pooled", A: src, B: dst, NA: len(setS), NB: len(setT)}
-	if *perSet {
-		rep.Normalize = "per-set"
-	}
-	descT, err := eval.Extract(setT, o)
-	if err != nil {
-		return fmt.Errorf("%s: %v", dst, err)
-	}
-	descS, err := eval.Extract(setS, o)
-	if err != nil {
-		return fmt.Errorf("%s: %v", src, err)
-	}
-	base, err := eval.Distance(descS, descT)
-	if err != nil {
-		return err
-	}
-	rep.Res, rep.Baseline, rep.BaseAvg = base.Res, base.Level, base.Avg
-	w := os.Stdout
-	fmt.Fprintf(w, "SWD x1e3 at %dx%d, seed %d, %s normalisation: %d photos of %s, %d of %s\n", *size, *size, o.Seed, rep.Normalize, len(setS), src, len(setT), dst)
-	header := "  " + fmt.Sprintf("%-22s", "level")
-	for _, r := range base.Res {
-		header += fmt.Sprintf("%9d", r)
-	}
-	fmt.Fprintln(w, header+"      avg")
-	if *sets {
-		printRow(w, "distance", base.Level, base.Avg)
-		return writeEvalJSON(*jsonOut, &rep)
-	}
+	return job, nil
+}
 
-	f, err := weights.ReadFile(*wpath)
+// evalTranslator translates the source set with the weight file's
+// generator, measures the distance of the translations to the target set
+// (whose descriptors are descT; base is the untranslated distance) and,
+// when the file holds the reverse generator, the cycle error; it prints
+// the rows and fills rep.
+func evalTranslator(w io.Writer, job *evalJob, setS []*eval.Image, descT *eval.Descriptors, base eval.Result, rep *evalReport) error {
+	m, err := translate.Open(job.weights)
 	if err != nil {
 		return err
 	}
-	g, err := generatorByKey(f, *wpath, key)
+	forward, err := m.Translator(job.direction)
 	if err != nil {
-		return err
+		return fmt.Errorf("%s: %w", job.weights, err)
 	}
-	var gb *nn.Generator
-	if *cycle && f.Meta.Generator(back) >= 0 {
-		if gb, err = generatorByKey(f, *wpath, back); err != nil {
-			return err
-		}
+	back := "BtoA"
+	if job.direction == "BtoA" {
+		back = "AtoB"
 	}
-	rep.Weights, rep.Direction = *wpath, *dir
+	var reverse *translate.Translator
+	if job.cycle {
+		reverse, _ = m.Translator(back) // absent: no cycle error, said below
+	}
+	rep.Weights, rep.Direction = job.weights, job.direction
 	fake := make([]*eval.Image, len(setS))
 	var recs []*eval.Image
-	for i, m := range setS {
+	for i, img := range setS {
 		fmt.Fprintf(os.Stderr, "\rtranslating %d/%d", i+1, len(setS))
-		if fake[i], err = eval.Translate(g, m); err != nil {
-			return fmt.Errorf("%s: %v", src, err)
+		if fake[i], err = translateEvalImage(forward, img); err != nil {
+			return fmt.Errorf("%s: %v", job.src, err)
 		}
-		if gb != nil {
-			r, err := eval.Translate(gb, fake[i])
+		if reverse != nil {
+			r, err := translateEvalImage(reverse, fake[i])
 			if err != nil {
 				return err
 			}
@@ -187,7 +221,7 @@ options:
 		}
 	}
 	fmt.Fprintln(os.Stderr)
-	descF, err := eval.Extract(fake, o)
+	descF, err := eval.Extract(fake, job.opts)
 	if err != nil {
 		return err
 	}
@@ -200,34 +234,50 @@ options:
 	for i := range ratio {
 		ratio[i] = tr.Level[i] / base.Level[i]
 	}
+	key := forward.Direction.Key
 	printRow(w, key+"(source) vs target", tr.Level, tr.Avg)
 	printRow(w, "source vs target", base.Level, base.Avg)
 	printRow(w, "ratio", ratio, rep.Ratio)
-	if gb != nil {
+	switch {
+	case reverse != nil:
 		ce, err := eval.MeanAbsError(setS, recs)
 		if err != nil {
 			return err
 		}
 		rep.CycleError = &ce
-		fmt.Fprintf(w, "cycle error mean|x - %s(%s(x))| = %.4f (pixel values in [0, 1])\n", back, key, ce)
-	} else if *cycle {
-		fmt.Fprintf(w, "cycle error: %s holds no %s\n", *wpath, back)
+		fmt.Fprintf(w, "cycle error mean|x - %s(%s(x))| = %.4f (pixel values in [0, 1])\n", reverse.Direction.Key, key, ce)
+	case job.cycle:
+		fmt.Fprintf(w, "cycle error: %s holds no %s generator\n", job.weights, back)
 	}
-	return writeEvalJSON(*jsonOut, &rep)
+	return nil
 }
 
-// generatorByKey loads the generator stored under key, frozen for inference.
-func generatorByKey(f *weights.File, path, key string) (*nn.Generator, error) {
-	i := f.Meta.Generator(key)
-	if i < 0 {
-		return nil, fmt.Errorf("%s: no generator %q", path, key)
+// translateEvalImage runs one evaluation image ([0, 1] planes) through tr
+// without 8-bit rounding: [0, 1] maps to the network's [-1, 1] and back. A
+// grey generator sees the image's luma and its grey output fills all three
+// planes.
+func translateEvalImage(tr *translate.Translator, m *eval.Image) (*eval.Image, error) {
+	hw := m.W * m.H
+	x := nn.NewTensor(1, tr.Config().InputNC, m.H, m.W)
+	if x.C() == 1 {
+		for i := range hw {
+			x.Data[i] = 2*(0.299*m.Pix[i]+0.587*m.Pix[hw+i]+0.114*m.Pix[2*hw+i]) - 1
+		}
+	} else {
+		for i, v := range m.Pix {
+			x.Data[i] = 2*v - 1
+		}
 	}
-	g, err := f.Generator(i)
+	y, err := tr.Tensor(context.Background(), x, nil)
 	if err != nil {
-		return nil, fmt.Errorf("%s: %v", path, err)
+		return nil, err
 	}
-	g.Freeze()
-	return g, nil
+	out := eval.NewImage(m.W, m.H)
+	for i := range out.Pix {
+		v := y.Data[i%(y.C()*hw)] // a grey output repeats its one plane
+		out.Pix[i] = min(max((v+1)/2, 0), 1)
+	}
+	return out, nil
 }
 
 // loadEvalSet reads a folder's photos (those in list when given).

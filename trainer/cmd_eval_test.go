@@ -13,6 +13,7 @@ import (
 
 	"github.com/cyclegan-go/cyclegan/nn"
 	"github.com/cyclegan-go/cyclegan/trainer/eval"
+	"github.com/cyclegan-go/cyclegan/translate"
 	"github.com/cyclegan-go/cyclegan/weights"
 )
 
@@ -134,5 +135,45 @@ func TestEvalWeightsCycleError(t *testing.T) {
 	}
 	if err := runEval([]string{"-w", wf, "-a", a, "-b", b, "--direction", "sideways"}); err == nil {
 		t.Error("bad direction: no error")
+	}
+}
+
+// translateEvalImage maps [0, 1] to [-1, 1] and back without rounding: a
+// generator whose weights are all zero outputs tanh(0), 0.5 in image units,
+// and a bias b on its last convolution gives (tanh(b)+1)/2, at any size (18
+// is padded to 20 and cropped back), for colour and grey generators alike.
+func TestTranslateEvalImageMapsRanges(t *testing.T) {
+	for _, cfg := range []nn.GeneratorConfig{{InputNC: 3, OutputNC: 3, NGF: 2, NBlocks: 1}, {InputNC: 1, OutputNC: 1, NGF: 2, NBlocks: 1}} {
+		for _, bias := range []float32{0, 0.5} {
+			g := nn.NewResnetGenerator(cfg)
+			ps := g.Params()
+			for i := range ps[len(ps)-1].Param.Value.Data {
+				ps[len(ps)-1].Param.Value.Data[i] = bias
+			}
+			f := &weights.File{Meta: weights.Meta{Storage: "f32", Provenance: weights.Provenance{Source: "trained"}}}
+			f.AddGenerator("G_A", "a", "b", g)
+			m, err := translate.New(f)
+			if err != nil {
+				t.Fatal(err)
+			}
+			tr, _ := m.Translator("AtoB")
+			in := eval.NewImage(18, 18)
+			for i := range in.Pix {
+				in.Pix[i] = float32(i%7) / 6
+			}
+			out, err := translateEvalImage(tr, in)
+			if err != nil {
+				t.Fatal(err)
+			}
+			want := (math.Tanh(float64(bias)) + 1) / 2
+			if out.W != 18 || out.H != 18 || len(out.Pix) != 3*18*18 {
+				t.Fatalf("%+v: output %dx%d with %d values", cfg, out.W, out.H, len(out.Pix))
+			}
+			for i, v := range out.Pix {
+				if math.Abs(float64(v)-want) > 1e-5 {
+					t.Fatalf("%+v bias %v: value %d = %v, want %v", cfg, bias, i, v, want)
+				}
+			}
+		}
 	}
 }

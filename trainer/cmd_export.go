@@ -15,15 +15,18 @@ func init() {
 	register("export", "write a run's generators as a compressed weight file", runExport)
 }
 
+// runExport implements `cyclegan export RUN_DIR [-o FILE] ...`; the output
+// follows checkOutput's rule, with the run's checkpoints as the inputs.
 func runExport(args []string) error {
 	fs := flag.NewFlagSet("export", flag.ContinueOnError)
 	out := fs.String("o", "", "output weight file (default RUN_DIR/<name>.cgw)")
 	dtype := fs.String("dtype", weights.DefaultStorage.String(), "storage of the weights: int8 | f16 | f32")
 	license := fs.String("license", "", "licence text recorded in the file's metadata (e.g. the training data's attribution)")
 	name := fs.String("name", "", "the model's name recorded in the file (default: the run's --name)")
+	force := fs.Bool("force", false, "replace an existing -o file that is not a weight file (never a checkpoint nor another file of a training run)")
 	average := fs.String("average", "1", "average the generators' weights over the N newest checkpoints, or with \"decay\" over every checkpoint of the learning-rate decay (weight averaging; the run must keep them, --keep_checkpoints); 1 exports the latest alone")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: cyclegan export RUN_DIR [-o FILE] [--dtype int8|f16|f32] [--license TEXT] [--name NAME] [--average N|decay]\n\nWrites G_A and G_B of the run's latest valid checkpoint (or their mean over several), with provenance metadata.\n\noptions:\n")
+		fmt.Fprintf(fs.Output(), "usage: cyclegan export RUN_DIR [-o FILE] [--force] [--dtype int8|f16|f32] [--license TEXT] [--name NAME] [--average N|decay]\n\nWrites G_A and G_B of the run's latest valid checkpoint (or their mean over several), with provenance metadata.\nAn existing weight file at -o is replaced; a checkpoint, another file of a run or any other file is not (--force replaces the last kind).\n\noptions:\n")
 		fs.PrintDefaults()
 	}
 	pos, err := parseInterspersed(fs, args)
@@ -35,6 +38,11 @@ func runExport(args []string) error {
 		return fmt.Errorf("want exactly one RUN_DIR")
 	}
 	ck := &train.Checkpoints{Dir: pos[0]}
+	if *out != "" {
+		if err := checkOutput(*out, ck.Paths(), *force); err != nil {
+			return err
+		}
+	}
 	warn := func(m string) { fmt.Fprintln(os.Stderr, m) }
 	var (
 		st    *train.State
@@ -64,6 +72,9 @@ func runExport(args []string) error {
 	}
 	if *out == "" {
 		*out = filepath.Join(pos[0], st.Options.Name+".cgw")
+		if err := checkOutput(*out, ck.Paths(), *force); err != nil {
+			return err
+		}
 	}
 	if err := exportState(st, *out, *dtype, *license, notes); err != nil {
 		return err

@@ -11,11 +11,10 @@ import (
 	"path/filepath"
 	"strings"
 
-	"github.com/cyclegan-go/cyclegan/nn"
 	"github.com/cyclegan-go/cyclegan/trainer/data"
 	"github.com/cyclegan-go/cyclegan/trainer/eval"
 	"github.com/cyclegan-go/cyclegan/trainer/gallery"
-	"github.com/cyclegan-go/cyclegan/weights"
+	"github.com/cyclegan-go/cyclegan/translate"
 	"github.com/cyclegan-go/cyclegan/weights/atomicfile"
 )
 
@@ -46,11 +45,11 @@ type galleryOptions struct {
 	out       string   // the PNG to write
 }
 
-// galleryModel is one column of the sheet: a generator, its label and
+// galleryModel is one column of the sheet: a translator, its label and
 // the file it comes from.
 type galleryModel struct {
 	label, path string
-	g           *nn.Generator
+	tr          *translate.Translator
 }
 
 // renderGallery is runGallery writing to the given streams (tests pass buffers).
@@ -106,7 +105,7 @@ options:
 		fmt.Fprintf(stderr, "\rtranslating %d/%d", i+1, len(inputs))
 		rows[i] = []image.Image{m.Image()}
 		for _, mo := range models {
-			y, err := translateRGB(mo.g, m)
+			y, err := translateRGB(mo.tr, m)
 			if err != nil {
 				return fmt.Errorf("%s: %v", mo.path, err)
 			}
@@ -164,18 +163,20 @@ func (o *galleryOptions) check(pos []string) error {
 	return nil
 }
 
-// loadGalleryModels reads each weight file's generator for the direction
-// (G_A for AtoB, G_B for BtoA), ready for inference.
+// loadGalleryModels opens each weight file's translator for the direction
+// (AtoB: the file's G_A, BtoA: its G_B).
 func loadGalleryModels(paths []string, direction string) ([]galleryModel, error) {
-	key := map[string]string{"AtoB": "G_A", "BtoA": "G_B"}[direction]
 	var models []galleryModel
 	for _, p := range paths {
-		g, gm, err := loadGeneratorMeta(p, key)
+		m, err := translate.Open(p)
 		if err != nil {
 			return nil, err
 		}
-		g.Freeze()
-		models = append(models, galleryModel{galleryLabel(gm), p, g})
+		tr, err := m.Translator(direction)
+		if err != nil {
+			return nil, fmt.Errorf("%s: %w", p, err)
+		}
+		models = append(models, galleryModel{tr.Direction.Label, p, tr})
 	}
 	return models, nil
 }
@@ -204,19 +205,6 @@ func (o *galleryOptions) inputs(warn io.Writer) ([]*data.RGB, error) {
 		}
 	}
 	return inputs, nil
-}
-
-// galleryLabel is a column's heading: the domains the generator translates
-// between, e.g. "Sunny → Sunset" (A and B when the file does not name them).
-func galleryLabel(gm weights.GeneratorMeta) string {
-	from, to := gm.From, gm.To
-	if from == "" || to == "" {
-		from, to = "A", "B"
-		if gm.Key == "G_B" {
-			from, to = "B", "A"
-		}
-	}
-	return from + " → " + to
 }
 
 // galleryPhotos loads up to maxN photos of dir (0: all), only those named

@@ -187,18 +187,3 @@ func TestGalleryErrors(t *testing.T) {
 		}
 	}
 }
-
-func TestGalleryLabel(t *testing.T) {
-	for _, tc := range []struct {
-		gm   weights.GeneratorMeta
-		want string
-	}{
-		{weights.GeneratorMeta{Key: "G_A", From: "Sunny", To: "Sunset"}, "Sunny → Sunset"},
-		{weights.GeneratorMeta{Key: "G_B", From: "Sunset", To: "Sunny"}, "Sunset → Sunny"},
-		{weights.GeneratorMeta{Key: "G_B"}, "B → A"},
-	} {
-		if got := galleryLabel(tc.gm); got != tc.want {
-			t.Errorf("galleryLabel(%+v) = %q, want %q", tc.gm, got, tc.want)
-		}
-	}
-}

@@ -20,6 +20,9 @@ func init() {
 //
 //	cyclegan import [-o OUT] [--dtype int8|f16|f32] [--name N] [--from X --to Y] IN.pth
 //	cyclegan import [-o OUT] ... -a latest_net_G_A.pth -b latest_net_G_B.pth
+//
+// The output follows checkOutput's rule (--force replaces a file that is
+// not a weight file).
 func runImport(args []string) error {
 	fs := flag.NewFlagSet("import", flag.ContinueOnError)
 	out := fs.String("o", "", "output weight `file` (default: the input's name with .cgw, or NAME.cgw with -a/-b)")
@@ -30,18 +33,21 @@ func runImport(args []string) error {
 	from := fs.String("from", "", "source domain `name` (with -a/-b: the name of domain A)")
 	to := fs.String("to", "", "target domain `name` (with -a/-b: the name of domain B)")
 	license := fs.String("license", "", "licence `text` of the weights")
+	force := fs.Bool("force", false, "replace an existing -o file that is not a weight file (never an input nor a file of a training run)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), `usage: cyclegan import [-o OUT] [--dtype int8|f16|f32] [--name N] [--from X --to Y] IN.pth
+		fmt.Fprintln(fs.Output(), `usage: cyclegan import [-o OUT] [--force] [--dtype int8|f16|f32] [--name N] [--from X --to Y] IN.pth
        cyclegan import [-o OUT] [options] -a latest_net_G_A.pth [-b latest_net_G_B.pth]
 
 Converts generator checkpoints written by the official PyTorch code
 (junyanz/pytorch-CycleGAN-and-pix2pix: latest_net_G_A.pth, latest_net_G_B.pth,
 or a pretrained model's latest_net_G.pth; zip or legacy serialisation) into one
 weight file. The architecture (ngf, blocks, channels, dropout layout) is read
-from the checkpoint; no pickled code is ever run.`)
+from the checkpoint; no pickled code is ever run. An existing weight file at
+-o is replaced; an input, a file of a training run or any other file is not
+(--force replaces the last kind).`)
 		fs.PrintDefaults()
 	}
-	rest, err := parseInterleaved(fs, args)
+	rest, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
@@ -82,6 +88,13 @@ from the checkpoint; no pickled code is ever run.`)
 	}
 	if *name == "" {
 		*name = strings.TrimSuffix(filepath.Base(*out), filepath.Ext(*out))
+	}
+	paths := make([]string, len(inputs))
+	for i, in := range inputs {
+		paths[i] = in.Path
+	}
+	if err := checkOutput(*out, paths, *force); err != nil {
+		return err
 	}
 	f, err := pth.Import(pth.Options{Name: *name, From: *from, To: *to, Storage: *dtype, License: *license}, inputs...)
 	if err != nil {

@@ -3,30 +3,40 @@ package main
 import (
 	"bufio"
 	"bytes"
+	"errors"
 	"flag"
 	"fmt"
 	"io"
+	"net/http"
 	"os"
+	"path/filepath"
+	"runtime"
 	"strings"
 
+	"github.com/cyclegan-go/cyclegan/nn"
+	"github.com/cyclegan-go/cyclegan/trainer/train"
 	"github.com/cyclegan-go/cyclegan/weights"
 	"github.com/cyclegan-go/cyclegan/weights/pth"
 )
 
 func init() {
-	register("info", "describe weight files and PyTorch checkpoints (metadata, tensors, sizes)", runInfo)
+	register("info", "describe weight files, training checkpoints and PyTorch checkpoints (metadata, tensors, sizes)", runInfo)
 }
 
-// runInfo implements `cyclegan info FILE...` for weight files and .pth checkpoints.
+// runInfo implements `cyclegan info FILE...` for weight files (.cgw),
+// training checkpoints (.ckpt) and PyTorch checkpoints (.pth).
 func runInfo(args []string) error { return info(os.Stdout, args) }
 
+// info describes each file on w. A file it cannot describe is skipped; the
+// returned error names each such file and its problem (the command prints
+// it on stderr and exits with status 1).
 func info(w io.Writer, args []string) error {
 	fs := flag.NewFlagSet("info", flag.ContinueOnError)
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: cyclegan info FILE...\n\nPrints the metadata, tensor and parameter counts, storage type and sizes of\nweight files (.cgw) and PyTorch checkpoints (.pth).")
+		fmt.Fprintln(fs.Output(), "usage: cyclegan info FILE...\n\nPrints the metadata, tensor and parameter counts, storage type and sizes of\nweight files (.cgw), where a training checkpoint (.ckpt) stands and with which\noptions, and what a PyTorch checkpoint (.pth) holds.")
 		fs.PrintDefaults()
 	}
-	rest, err := parseInterleaved(fs, args)
+	rest, err := parseInterspersed(fs, args)
 	if err != nil {
 		return err
 	}
@@ -34,40 +44,70 @@ func info(w io.Writer, args []string) error {
 		fs.Usage()
 		return fmt.Errorf("need at least one file")
 	}
-	var failed int
-	for i, path := range rest {
-		if i > 0 {
+	var errs []error
+	described := 0
+	for _, path := range rest {
+		var buf bytes.Buffer
+		if err := infoFile(&buf, path); err != nil {
+			errs = append(errs, err) // errors name the file
+			continue
+		}
+		if described > 0 {
 			fmt.Fprintln(w)
 		}
-		if err := infoFile(w, path); err != nil {
-			fmt.Fprintln(w, err) // errors name the file
-			failed++
-		}
+		described++
+		w.Write(buf.Bytes())
 	}
-	if failed > 0 {
-		return fmt.Errorf("%d of %d files could not be read", failed, len(rest))
-	}
-	return nil
+	return errors.Join(errs...)
 }
 
+// infoFile describes one file, chosen by its first bytes: a weight file, a
+// training checkpoint, or else a PyTorch checkpoint. A .cgw or .ckpt name
+// that holds something else is an error that says what the file holds.
 func infoFile(w io.Writer, path string) error {
 	fh, err := os.Open(path)
 	if err != nil {
 		return err
 	}
-	head := make([]byte, len(weights.Magic))
+	head := make([]byte, 512)
 	n, _ := io.ReadFull(fh, head)
 	fh.Close()
-	if bytes.Equal(head[:n], []byte(weights.Magic)) {
+	head = head[:n]
+	switch ext := strings.ToLower(filepath.Ext(path)); {
+	case bytes.HasPrefix(head, []byte(weights.Magic)):
 		return infoWeights(w, path)
+	case bytes.HasPrefix(head, []byte(train.CheckpointMagic)):
+		return infoTrainingCheckpoint(w, path)
+	case ext == ".cgw":
+		return fmt.Errorf("%s: not a valid weight file: %s", path, badStart(head, "a weight file"))
+	case ext == ".ckpt":
+		return fmt.Errorf("%s: not a valid training checkpoint: %s", path, badStart(head, "a training checkpoint"))
 	}
 	return infoCheckpoint(w, path)
 }
 
+// badStart says why a file whose first bytes are head is not a kind of
+// file (e.g. "a weight file").
+func badStart(head []byte, kind string) string {
+	if len(head) == 0 {
+		return "the file is empty"
+	}
+	s := "it does not start as " + kind + " does"
+	if t := http.DetectContentType(head); t != "application/octet-stream" {
+		s += " (it looks like " + strings.TrimSuffix(t, "; charset=utf-8") + ")"
+	}
+	return s
+}
+
 func infoWeights(w io.Writer, path string) error {
-	f, err := weights.ReadFile(path)
+	fh, err := os.Open(path)
 	if err != nil {
 		return err
+	}
+	defer fh.Close()
+	f, err := weights.Read(bufio.NewReaderSize(fh, 1<<16))
+	if err != nil {
+		return fmt.Errorf("%s: not a valid weight file: %v", path, err)
 	}
 	bw := bufio.NewWriter(w)
 	defer bw.Flush()
@@ -85,6 +125,7 @@ func infoWeights(w io.Writer, path string) error {
 		fmt.Fprintf(bw, "    %-4s %s\n", g.Key, generatorLine(g))
 	}
 	fmt.Fprintf(bw, "  tensors:     %d\n", f.Tensors())
+	fmt.Fprintf(bw, "  runs here:   %s GEMM kernel, %d threads (chosen for this CPU; built with %s)\n", nn.GemmKernel(), runtime.GOMAXPROCS(0), runtime.Version())
 	fmt.Fprintf(bw, "  parameters:  %s\n", thousands(int64(f.Params())))
 	f32 := int64(4 * f.Params())
 	fmt.Fprintf(bw, "  size:        %s (%.1f%% of %s as float32)\n", byteSize(f.Size), 100*float64(f.Size)/float64(f32), byteSize(f32))

@@ -17,7 +17,10 @@ func runPublish(args []string) error {
 	dir := fs.String("site", "dist", "built site `folder`")
 	name := fs.String("name", "", "model `name` shown on the page (default: the file name)")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: cyclegan publish FILE [--site dist] [--name NAME]\n\nCopies a weight file into a built site and records its size and SHA-256 in models.json.")
+		fmt.Fprintln(fs.Output(), "usage: cyclegan publish FILE [--site dist] [--name NAME]\n\n"+
+			"Copies a weight file into a built site and records its size and SHA-256 in models.json.\n"+
+			"FILE's name becomes part of the site: 1 to 64 letters, digits, '.', '_' or '-', starting\n"+
+			"with a letter or digit, then .cgw. If any step fails, the site is left as it was.")
 		fs.PrintDefaults()
 	}
 	rest, err := parseInterleaved(fs, args)
@@ -26,11 +29,11 @@ func runPublish(args []string) error {
 	}
 	if len(rest) != 1 {
 		fs.Usage()
-		return fmt.Errorf("publish: need exactly one weight file, have %d", len(rest))
+		return fmt.Errorf("need exactly one weight file, have %d", len(rest))
 	}
 	e, err := site.Publish(*dir, rest[0], *name)
 	if err != nil {
-		return fmt.Errorf("publish: %w", err)
+		return err
 	}
 	fmt.Printf("Published %s as %q in %s (%d bytes, sha256 %s, directions %s)\n",
 		e.File, e.Name, *dir, e.Bytes, e.SHA256, strings.Join(e.Directions, ", "))

@@ -32,17 +32,20 @@ Trains CycleGAN exactly as the official PyTorch code (junyanz/pytorch-CycleGAN-a
 with the same option names. The run lives in <checkpoints_dir>/<name>: checkpoints
 (state_*.ckpt), loss_log.jsonl, loss.png, samples/epoch_NNN.png, and at the end
 <name>.cgw, the exported weight file. Ctrl-C saves a checkpoint and stops;
---continue_train continues.
+--continue_train continues, also a finished run given a larger --n_epochs or
+--n_epochs_decay (the schedule and housekeeping options may change; the
+networks, method and data may not).
 
 options:
 `)
 		fs.PrintDefaults()
 	}
-	if err := fs.Parse(args); err != nil {
+	rest, err := parseInterspersed(fs, args)
+	if err != nil {
 		return err
 	}
-	if fs.NArg() > 0 {
-		return fmt.Errorf("unexpected arguments %v", fs.Args())
+	if len(rest) > 0 {
+		return fmt.Errorf("unexpected arguments %v (every train option is a flag)", rest)
 	}
 	r, err := train.Setup(o, os.Stderr)
 	if err != nil {

@@ -1,18 +1,17 @@
 package main
 
 import (
-	"bytes"
 	"flag"
 	"fmt"
-	"image/jpeg"
-	"image/png"
+	"io"
 	"os"
 	"path/filepath"
+	"runtime/debug"
 	"strings"
 
-	"github.com/cyclegan-go/cyclegan/nn"
 	"github.com/cyclegan-go/cyclegan/trainer/data"
-	"github.com/cyclegan-go/cyclegan/trainer/train"
+	"github.com/cyclegan-go/cyclegan/translate"
+	"github.com/cyclegan-go/cyclegan/weights"
 )
 
 func init() {
@@ -22,13 +21,17 @@ func init() {
 func runTranslate(args []string) error {
 	fs := flag.NewFlagSet("translate", flag.ContinueOnError)
 	wpath := fs.String("w", "", "weight file (required)")
-	dir := fs.String("direction", "AtoB", "AtoB uses G_A, BtoA uses G_B")
+	dir := fs.String("direction", "AtoB", "AtoB (the file's G_A), BtoA (its G_B), or the domains it names, e.g. \"Sunny → Sunset\" (`cyclegan info FILE` lists them)")
 	out := fs.String("o", "", "output file (.png, .jpg) for one input, or folder (default: next to each input, NAME_AtoB.png)")
 	maxSize := fs.Int("max_size", 1024, "downscale so that the long side is at most this (0 = keep the size)")
 	quality := fs.Int("quality", 95, "JPEG quality")
+	maxMemory := fs.Int("max_memory", translate.DefaultMemoryLimit>>20, "refuse a photo whose translation would need more memory than this many `MB` (the message says the size that fits)")
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: cyclegan translate -w FILE [--direction AtoB|BtoA] [-o OUT] IN...\n\nIN may be image files or folders (a folder gives a folder of outputs). Each photo keeps its size\n(reflection-padded to a multiple of 4, cropped back). Inputs are never overwritten.\n\noptions:\n")
+		fmt.Fprintf(fs.Output(), "usage: cyclegan translate -w FILE [--direction AtoB|BtoA] [-o OUT] IN...\n\nIN may be image files or folders (a folder gives a folder of outputs). Each photo keeps its size\n(reflection-padded to a multiple of 4, cropped back); each side needs at least %d pixels.\nInputs are never overwritten.\n\noptions:\n", translate.MinSide)
 		fs.PrintDefaults()
+		if *wpath != "" {
+			printDirections(fs.Output(), *wpath)
+		}
 	}
 	ins, err := parseInterspersed(fs, args)
 	if err != nil {
@@ -38,38 +41,54 @@ func runTranslate(args []string) error {
 		fs.Usage()
 		return fmt.Errorf("need -w FILE and at least one input")
 	}
-	key := map[string]string{"AtoB": "G_A", "BtoA": "G_B"}[*dir]
-	if key == "" {
-		return fmt.Errorf("--direction %q: want AtoB or BtoA", *dir)
-	}
-	g, err := loadGenerator(*wpath, key)
+	m, err := translate.Open(*wpath)
 	if err != nil {
 		return err
 	}
-	jobs, err := planOutputs(ins, *out, *dir)
+	tr, err := m.Translator(*dir)
+	if err != nil {
+		return fmt.Errorf("%s: %w", *wpath, err)
+	}
+	jobs, err := planOutputs(ins, *out, tr.Direction.ID)
 	if err != nil {
 		return err
 	}
-	failed := 0
-	for i, j := range jobs {
-		if err := translateFile(g, j.in, j.out, *maxSize, *quality); err != nil {
-			fmt.Fprintf(os.Stderr, "[%d/%d] %v\n", i+1, len(jobs), err)
-			failed++
-			continue
-		}
-		fmt.Fprintf(os.Stderr, "[%d/%d] %s -> %s\n", i+1, len(jobs), j.in, j.out)
+	if *maxMemory < 256 {
+		return fmt.Errorf("--max_memory %d: want at least 256 (MB)", *maxMemory)
 	}
+	limits := translateLimits{maxSize: *maxSize, memory: int64(*maxMemory) << 20}
+	debug.SetMemoryLimit(limits.memory) // the garbage collector works to keep the peak within it
+	failed := translateAll(tr, jobs, limits, *quality, os.Stderr)
 	if failed > 0 {
 		return fmt.Errorf("%d of %d inputs failed", failed, len(jobs))
 	}
 	return nil
 }
 
+// printDirections lists a weight file's directions by their domains, for
+// `translate -w FILE --help`.
+func printDirections(w io.Writer, path string) {
+	f, err := weights.ReadFile(path)
+	if err != nil {
+		fmt.Fprintf(w, "\n(%v)\n", err)
+		return
+	}
+	fmt.Fprintf(w, "\n%s translates:\n", path)
+	for _, d := range translate.Directions(&f.Meta) {
+		fmt.Fprintf(w, "  --direction %s   %s\n", d.ID, d.Label)
+	}
+}
+
 type job struct{ in, out string }
 
 // planOutputs maps inputs to output paths and refuses any that would
 // overwrite an input (or another output).
+// Outputs named after their inputs carry the direction (NAME_AtoB.png), so
+// that both directions can go to one folder.
 func planOutputs(ins []string, out, dir string) ([]job, error) {
+	if err := checkOutputName(out); err != nil {
+		return nil, err
+	}
 	var jobs []job
 	outIsFile := out != "" && isImageName(out)
 	for _, in := range ins {
@@ -93,7 +112,11 @@ func planOutputs(ins []string, out, dir string) ([]job, error) {
 			}
 			for _, p := range paths {
 				rel, _ := filepath.Rel(in, p)
-				jobs = append(jobs, job{p, filepath.Join(od, outName(rel))})
+				name := outName(rel)
+				if out != "" { // a folder named by the user may receive both directions
+					name = withDirection(rel, dir)
+				}
+				jobs = append(jobs, job{p, filepath.Join(od, name)})
 			}
 			continue
 		}
@@ -101,10 +124,9 @@ func planOutputs(ins []string, out, dir string) ([]job, error) {
 		case outIsFile:
 			jobs = append(jobs, job{in, out})
 		case out != "":
-			jobs = append(jobs, job{in, filepath.Join(out, outName(filepath.Base(in)))})
+			jobs = append(jobs, job{in, filepath.Join(out, withDirection(filepath.Base(in), dir))})
 		default:
-			ext := filepath.Ext(in)
-			jobs = append(jobs, job{in, outName(strings.TrimSuffix(in, ext) + "_" + dir + ext)})
+			jobs = append(jobs, job{in, withDirection(in, dir)})
 		}
 	}
 	if outIsFile && len(jobs) != 1 {
@@ -140,6 +162,14 @@ func isImageName(p string) bool {
 	return false
 }
 
+// withDirection is the output name of an input name: the direction added
+// (photo.jpg → photo_AtoB.jpg), JPEG names kept JPEG and every other
+// output made PNG.
+func withDirection(name, dir string) string {
+	ext := filepath.Ext(name)
+	return outName(strings.TrimSuffix(name, ext) + "_" + dir + ext)
+}
+
 // outName keeps JPEG names JPEG and makes every other output PNG.
 func outName(name string) string {
 	if isImageName(name) {
@@ -148,73 +178,17 @@ func outName(name string) string {
 	return strings.TrimSuffix(name, filepath.Ext(name)) + ".png"
 }
 
-// translateFile runs one photo through g and writes the result.
-func translateFile(g *nn.Generator, in, out string, maxSize, quality int) error {
-	m, err := data.Load(in)
-	if err != nil {
-		return err
-	}
-	if maxSize > 0 && max(m.W, m.H) > maxSize {
-		s := float64(maxSize) / float64(max(m.W, m.H))
-		m = data.Resize(m, max(1, int(float64(m.W)*s+0.5)), max(1, int(float64(m.H)*s+0.5)))
-	}
-	y, err := translateRGB(g, m)
-	if err != nil {
-		return fmt.Errorf("%s: %v", in, err)
-	}
-	var buf bytes.Buffer
-	switch strings.ToLower(filepath.Ext(out)) {
-	case ".jpg", ".jpeg":
-		err = jpeg.Encode(&buf, y.Image(), &jpeg.Options{Quality: quality})
-	default:
-		err = png.Encode(&buf, y.Image())
-	}
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return err
-	}
-	return train.WriteFileAtomic(out, buf.Bytes())
-}
+// unwritableImage lists image formats that can be read but not written.
+var unwritableImage = map[string]string{".gif": "GIF", ".webp": "WebP", ".bmp": "BMP", ".tif": "TIFF", ".tiff": "TIFF", ".heic": "HEIC", ".avif": "AVIF"}
 
-// translateRGB pads the image by reflection to a multiple of 4, runs the
-// generator and crops back to the original size.
-func translateRGB(g *nn.Generator, m *data.RGB) (*data.RGB, error) {
-	pw, ph := (4-m.W%4)%4, (4-m.H%4)%4
-	if m.W <= pw || m.H <= ph {
-		return nil, fmt.Errorf("image %dx%d is too small", m.W, m.H)
-	}
-	W, H := m.W+pw, m.H+ph
-	x := nn.NewTensor(1, 3, H, W)
-	plane := make([]float32, 3*m.W*m.H)
-	m.WriteCHW(plane)
-	for c := 0; c < 3; c++ {
-		for yy := 0; yy < H; yy++ {
-			sy := reflect(yy, m.H)
-			for xx := 0; xx < W; xx++ {
-				x.Data[(c*H+yy)*W+xx] = plane[(c*m.H+sy)*m.W+reflect(xx, m.W)]
-			}
+// checkOutputName refuses an -o that names an image format the command
+// cannot write (instead of making a folder of that name).
+func checkOutputName(out string) error {
+	if format, ok := unwritableImage[strings.ToLower(filepath.Ext(out))]; ok {
+		if st, err := os.Stat(out); err == nil && st.IsDir() {
+			return nil // an existing folder that happens to be named x.gif
 		}
+		return fmt.Errorf("-o %s: cannot write %s images; name the output .png or .jpg (or give a folder)", out, format)
 	}
-	y, err := g.Forward(x)
-	if err != nil {
-		return nil, err
-	}
-	crop := make([]float32, 3*m.W*m.H)
-	for c := 0; c < 3; c++ {
-		for yy := 0; yy < m.H; yy++ {
-			copy(crop[(c*m.H+yy)*m.W:(c*m.H+yy+1)*m.W], y.Data[(c*H+yy)*W:])
-		}
-	}
-	return data.FromCHW(crop, m.W, m.H), nil
-}
-
-// reflect maps an index past the end back inside, mirroring without
-// repeating the edge (as ReflectionPad2d).
-func reflect(i, n int) int {
-	if i >= n {
-		return 2*(n-1) - i
-	}
-	return i
+	return nil
 }

@@ -62,7 +62,7 @@ func TestTrainExportTranslate(t *testing.T) {
 	if err := runTranslate([]string{"-w", out, "--direction", "BtoA", in, "-o", filepath.Join(root, "outs")}); err != nil {
 		t.Fatal(err)
 	}
-	for _, n := range []string{"im0.png", "im1.png"} {
+	for _, n := range []string{"im0_BtoA.png", "im1_BtoA.png"} { // named with the direction in a folder given by -o
 		w, h, err := data.Probe(filepath.Join(root, "outs", n))
 		if err != nil || w != 37 || h != 29 {
 			t.Errorf("output %s: %dx%d %v", n, w, h, err)

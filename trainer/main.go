@@ -7,6 +7,7 @@ import (
 	"errors"
 	"flag"
 	"fmt"
+	"io"
 	"os"
 	"sort"
 )
@@ -24,41 +25,47 @@ func register(name, summary string, run func(args []string) error) {
 	commands[name] = command{summary, run}
 }
 
-func usage() {
-	fmt.Fprintf(os.Stderr, "usage: cyclegan COMMAND [options]\n\ncommands:\n")
+// usage lists the commands on w.
+func usage(w io.Writer) {
+	fmt.Fprintf(w, "usage: cyclegan COMMAND [options]\n\ncommands:\n")
 	names := make([]string, 0, len(commands))
 	for n := range commands {
 		names = append(names, n)
 	}
 	sort.Strings(names)
 	for _, n := range names {
-		fmt.Fprintf(os.Stderr, "  %-10s %s\n", n, commands[n].summary)
+		fmt.Fprintf(w, "  %-10s %s\n", n, commands[n].summary)
 	}
-	fmt.Fprintf(os.Stderr, "\n`cyclegan COMMAND --help` lists a command's options.\n")
+	fmt.Fprintf(w, "\n`cyclegan COMMAND --help` lists a command's options.\n")
 }
 
-func main() {
-	if len(os.Args) < 2 || os.Args[1] == "-h" || os.Args[1] == "--help" || os.Args[1] == "help" {
-		usage()
-		if len(os.Args) < 2 {
-			os.Exit(2)
-		}
-		return
+func main() { os.Exit(runMain(os.Args[1:], os.Stdout, os.Stderr)) }
+
+// runMain runs `cyclegan args...` and returns the exit status: help asked
+// for goes to stdout with status 0; no command, or an unknown one, prints
+// the usage on stderr with status 2; a command's error goes to stderr.
+func runMain(args []string, stdout, stderr io.Writer) int {
+	if len(args) == 0 {
+		usage(stderr)
+		return 2
 	}
-	c, ok := commands[os.Args[1]]
+	switch args[0] {
+	case "-h", "-help", "--help", "help":
+		usage(stdout)
+		return 0
+	}
+	c, ok := commands[args[0]]
 	if !ok {
-		fmt.Fprintf(os.Stderr, "cyclegan: unknown command %q\n\n", os.Args[1])
-		usage()
-		os.Exit(2)
+		fmt.Fprintf(stderr, "cyclegan: unknown command %q\n\n", args[0])
+		usage(stderr)
+		return 2
 	}
-	if err := c.run(os.Args[2:]); err != nil {
-		if code := exitCode(err); code != 0 {
-			if code == 1 {
-				fmt.Fprintf(os.Stderr, "cyclegan %s: %v\n", os.Args[1], err)
-			}
-			os.Exit(code)
-		}
+	err := c.run(args[1:])
+	code := exitCode(err)
+	if code == 1 {
+		fmt.Fprintf(stderr, "cyclegan %s: %v\n", args[0], err)
 	}
+	return code
 }
 
 // exitCode is the process status for a command's error: 0 for --help, 130

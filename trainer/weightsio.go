@@ -76,7 +76,7 @@ func exportState(st *train.State, out, storage, license, notes string) error {
 		return fmt.Errorf("--dtype %q: want int8, f16 or f32", storage)
 	}
 	o := st.Options
-	nb, err := o.NBlocks()
+	cfg, err := o.GeneratorConfig()
 	if err != nil {
 		return err
 	}
@@ -90,7 +90,6 @@ func exportState(st *train.State, out, storage, license, notes string) error {
 				o.NetG, o.NGF, o.LoadSize, o.CropSize, o.LambdaA, o.LambdaB, o.LambdaIdentity, o.LR, upsampleNotes(&o)+notes, time.Now().UTC().Format(time.RFC3339)),
 		},
 	}}
-	cfg := nn.GeneratorConfig{InputNC: o.InputNC, OutputNC: o.OutputNC, NGF: o.NGF, NBlocks: nb}
 	from, to := domainNames(&o)
 	for _, x := range []struct{ key, from, to string }{{"G_A", from, to}, {"G_B", to, from}} {
 		g := nn.NewResnetGenerator(cfg)

@@ -234,3 +234,57 @@ func TestMeanAbsError(t *testing.T) {
 		t.Error("different sizes: no error")
 	}
 }
+
+// uniformImage is a size x size image of one colour.
+func uniformImage(size int, r, g, b float32) *Image {
+	m := NewImage(size, size)
+	for c, v := range []float32{r, g, b} {
+		p := m.Plane(c)
+		for i := range p {
+			p[i] = v
+		}
+	}
+	return m
+}
+
+// SWD against values worked out by hand. With one-pixel neighbourhoods on
+// one pyramid level of single-colour images, a descriptor is the image's
+// colour. Only red differs between images, so after the pooled
+// standardisation a descriptor is (z, 0, 0), z = (red - mean) / std over
+// both sets, and its projection on a unit direction u is u_x z. The 1-D
+// distance is then |u_x| times that of the z values, and for uniformly
+// random directions in 3-D the mean of |u_x| is 1/2 (Archimedes: u_x is
+// uniform on [-1, 1]). So SWD = 1e3 * W1(z_a, z_b) / 2, up to the sampling
+// of the directions (100000 of them: standard error 0.2%).
+func TestSWDOfSingleColoursByHand(t *testing.T) {
+	o := Options{MinRes: 16, NhoodSize: 1, NhoodsPerImage: 4, DirRepeats: 4, DirsPerRepeat: 25000, Seed: 1}
+	for _, c := range []struct {
+		a, b []float32 // red of each image; green 0.5 and blue 0.3 throughout
+		want float64
+	}{
+		// Reds 0.2, 0.6 against 0.4, 0.8: mean 0.5, variance 0.05; every z
+		// moves by 0.2/sqrt(0.05) = 0.894427.
+		{[]float32{0.2, 0.6}, []float32{0.4, 0.8}, 1e3 * 0.894427 / 2},
+		// Reds 0.3, 0.5 against 0.3, 0.9: mean 0.5, variance 0.06; one z
+		// stays, the other moves by 0.4/sqrt(0.06) = 1.632993, so
+		// W1 = 0.816497.
+		{[]float32{0.3, 0.5}, []float32{0.3, 0.9}, 1e3 * 0.816497 / 2},
+	} {
+		var a, b []*Image
+		for _, r := range c.a {
+			a = append(a, uniformImage(16, r, 0.5, 0.3))
+		}
+		for _, r := range c.b {
+			b = append(b, uniformImage(16, r, 0.5, 0.3))
+		}
+		r := mustSWD(t, a, b, o)
+		if len(r.Level) != 1 || r.Avg != r.Level[0] {
+			t.Fatalf("reds %v vs %v: levels %v (avg %v), want one level", c.a, c.b, r.Level, r.Avg)
+		}
+		if math.Abs(r.Avg-c.want) > 0.01*c.want {
+			t.Errorf("reds %v vs %v: SWD %.2f, by hand %.2f", c.a, c.b, r.Avg, c.want)
+		} else {
+			t.Logf("reds %v vs %v: SWD %.2f, by hand %.2f", c.a, c.b, r.Avg, c.want)
+		}
+	}
+}

@@ -3,6 +3,7 @@ package train
 import (
 	"fmt"
 	"os"
+	"strings"
 )
 
 // Weight averaging: the generators' weights averaged over a run's last
@@ -30,7 +31,7 @@ func (c *Checkpoints) AverageGenerators(n int, warn func(string)) (*State, []str
 	if n < 1 {
 		return nil, nil, fmt.Errorf("averaging over %d checkpoints: want at least 1", n)
 	}
-	st, used, _, err := c.average(func(_ *State, taken int) bool { return taken < n }, warn)
+	st, used, _, err := c.average(func(_, _ *State, taken int) bool { return taken < n }, warn)
 	if err == nil && len(used) < n {
 		err = fmt.Errorf("%s holds %d usable checkpoints, fewer than the %d to average (train with --keep_checkpoints %d or more)", c.Dir, len(used), n, n)
 	}
@@ -46,7 +47,7 @@ func (c *Checkpoints) AverageGenerators(n int, warn func(string)) (*State, []str
 // run must still hold the checkpoint made when the decay began (the end of
 // epoch --n_epochs), which shows that none of the decay phase was deleted.
 func (c *Checkpoints) AverageDecay(warn func(string)) (*State, []string, error) {
-	st, used, complete, err := c.average(func(st *State, _ int) bool { return inDecay(st) }, warn)
+	st, used, complete, err := c.average(func(newest, st *State, _ int) bool { return inDecay(st, newest.Options.NEpochs) }, warn)
 	switch {
 	case err != nil:
 		return nil, nil, err
@@ -59,9 +60,11 @@ func (c *Checkpoints) AverageDecay(warn func(string)) (*State, []string, error) 
 }
 
 // inDecay reports whether st was saved after at least one step of the
-// learning-rate decay, which begins with epoch n_epochs + 1 (Options.LRAt).
-func inDecay(st *State) bool {
-	first := st.Options.NEpochs + 1
+// learning-rate decay, which begins with epoch nEpochs + 1 (Options.LRAt).
+// nEpochs is the newest checkpoint's --n_epochs: a run extended with
+// --continue_train decays on its latest schedule.
+func inDecay(st *State, nEpochs int) bool {
+	first := nEpochs + 1
 	return st.Epoch > first || st.Epoch == first && st.Iter > 0
 }
 
@@ -70,7 +73,7 @@ func inDecay(st *State) bool {
 // mean of those taken (or, when none is, the newest checkpoint as it is),
 // the paths taken, and whether take refused one (rather than the files
 // running out).
-func (c *Checkpoints) average(take func(st *State, taken int) bool, warn func(string)) (newest *State, used []string, refused bool, err error) {
+func (c *Checkpoints) average(take func(newest, st *State, taken int) bool, warn func(string)) (newest *State, used []string, refused bool, err error) {
 	steps, err := c.List()
 	if err != nil {
 		return nil, nil, false, err
@@ -87,14 +90,14 @@ func (c *Checkpoints) average(take func(st *State, taken int) bool, warn func(st
 		if newest == nil {
 			newest = st
 		}
-		if !take(st, len(used)) {
+		if !take(newest, st, len(used)) {
 			refused = true
 			break
 		}
 		if sums == nil {
 			sums = make(map[string][][]float64)
-		} else if err := compatible(&st.Options, &newest.Options); err != nil {
-			return nil, nil, false, fmt.Errorf("%s cannot be averaged with %s: %v", p, used[0], err)
+		} else if diff := refusedChanges(&st.Options, &newest.Options); len(diff) > 0 {
+			return nil, nil, false, fmt.Errorf("%s cannot be averaged with %s, another run: %s", p, used[0], strings.Join(diff, "; "))
 		}
 		if err := addGenerators(sums, st, p); err != nil {
 			return nil, nil, false, err

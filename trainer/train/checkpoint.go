@@ -46,6 +46,9 @@ type AdamState struct {
 	M, V [][]float32
 }
 
+// CheckpointMagic starts every checkpoint file.
+const CheckpointMagic = ckptMagic
+
 // The file: magic, uint64 header length, JSON header (State with every
 // float array replaced by its length), the float32 arrays little-endian in
 // header order, then the SHA-256 of everything before it.
@@ -142,7 +145,9 @@ func DecodeState(b []byte) (*State, error) {
 	if hl > uint64(len(rest)) {
 		return nil, errors.New("header length beyond the file")
 	}
-	var h ckptHeader
+	// Options a checkpoint predates keep their defaults, the behaviour
+	// before they existed.
+	h := ckptHeader{Options: Defaults()}
 	if err := json.Unmarshal(rest[:hl], &h); err != nil {
 		return nil, fmt.Errorf("header: %v", err)
 	}
@@ -215,11 +220,25 @@ func DecodeState(b []byte) (*State, error) {
 // complete file or the new complete file (weights/atomicfile: a temporary
 // file in the same folder, fsync, rename over path, fsync of the folder).
 func WriteFileAtomic(path string, b []byte) error {
+	return writeFileAtomic(path, b, nil)
+}
+
+// writeFileAtomic is WriteFileAtomic that calls midway, if not nil, when
+// half of b is in the temporary file.
+func writeFileAtomic(path string, b []byte, midway func()) error {
 	return atomicfile.Write(path, ".*.tmp", func(f *os.File) error {
 		if failWrites != nil {
 			if err := failWrites(); err != nil {
 				return err
 			}
+		}
+		if midway != nil {
+			half := len(b) / 2
+			if _, err := f.Write(b[:half]); err != nil {
+				return err
+			}
+			midway()
+			b = b[half:]
 		}
 		_, err := f.Write(b)
 		return err
@@ -260,6 +279,17 @@ func (c *Checkpoints) List() ([]int, error) {
 	return steps, nil
 }
 
+// Paths returns the checkpoint files' paths, newest first (none when the
+// folder cannot be read).
+func (c *Checkpoints) Paths() []string {
+	steps, _ := c.List()
+	paths := make([]string, len(steps))
+	for i, n := range steps {
+		paths[i] = c.path(n)
+	}
+	return paths
+}
+
 // Save writes s atomically, then removes all but the Keep newest
 // checkpoints. On error the earlier checkpoints are untouched.
 func (c *Checkpoints) Save(s *State) (string, error) {
@@ -267,7 +297,7 @@ func (c *Checkpoints) Save(s *State) (string, error) {
 		return "", fmt.Errorf("saving checkpoint: %v", err)
 	}
 	p := c.path(s.Steps)
-	if err := WriteFileAtomic(p, s.Encode()); err != nil {
+	if err := writeFileAtomic(p, s.Encode(), func() { stopHere("writing") }); err != nil {
 		return "", fmt.Errorf("saving checkpoint %s: %v", p, err)
 	}
 	steps, err := c.List()

@@ -24,9 +24,16 @@ type stepFixture struct {
 		LR       float64 `json:"lr"`
 		Beta1    float64 `json:"beta1"`
 		PoolSize int     `json:"pool_size"`
+		// The learning-rate schedule: one iteration per epoch.
+		NEpochs      int `json:"n_epochs"`
+		NEpochsDecay int `json:"n_epochs_decay"`
+		EpochCount   int `json:"epoch_count"`
 	}
 	LossNames []string    `json:"loss_names"`
 	Losses    [][]float64 `json:"losses"`
+	LRs       []float64   `json:"lrs"`        // learning rate of each iteration
+	PoolDraws []uint64    `json:"pool_draws"` // the pools' random draws, as math/rand/v2 words
+	PoolSwaps []bool      `json:"pool_swaps"` // each pool query after the pool filled: swapped?
 	Arrays    []struct {
 		Name   string
 		Shape  []int

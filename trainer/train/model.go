@@ -3,7 +3,6 @@ package train
 import (
 	"fmt"
 	"math/rand/v2"
-	"strings"
 
 	"github.com/cyclegan-go/cyclegan/nn"
 )
@@ -31,7 +30,7 @@ type Model struct {
 // conv weight from N(0, gain), every bias 0, drawing in the order
 // G_A, G_B, D_A, D_B and state_dict order within each.
 func NewModel(o *Options, rng *rand.Rand) (*Model, error) {
-	nb, err := o.NBlocks()
+	gcfg, err := o.GeneratorConfig()
 	if err != nil {
 		return nil, err
 	}
@@ -39,7 +38,6 @@ func NewModel(o *Options, rng *rand.Rand) (*Model, error) {
 	if err != nil {
 		return nil, err
 	}
-	gcfg := nn.GeneratorConfig{InputNC: o.InputNC, OutputNC: o.OutputNC, NGF: o.NGF, NBlocks: nb}
 	dcfg := nn.DiscriminatorConfig{InputNC: o.OutputNC, NDF: o.NDF, NLayers: nl}
 	m := &Model{
 		GA: nn.NewResnetGenerator(gcfg), GB: nn.NewResnetGenerator(gcfg),
@@ -49,7 +47,7 @@ func NewModel(o *Options, rng *rand.Rand) (*Model, error) {
 		BalanceUpsample: o.BalanceUpsample,
 	}
 	for _, ps := range m.nets() {
-		initNormal(ps, o.InitGain, rng)
+		nn.InitNormal(ps, o.InitGain, rng)
 	}
 	if o.InitUpsample == "bilinear" {
 		initUpsampleBilinear(m.GA)
@@ -85,20 +83,6 @@ func plain(ps []nn.NamedParam) []*nn.Param {
 		out[i] = p.Param
 	}
 	return out
-}
-
-func initNormal(ps []nn.NamedParam, gain float64, rng *rand.Rand) {
-	for _, p := range ps {
-		d := p.Param.Value.Data
-		switch {
-		case strings.HasSuffix(p.Key, "weight"):
-			for i := range d {
-				d[i] = float32(rng.NormFloat64() * gain)
-			}
-		case strings.HasSuffix(p.Key, "bias"):
-			clear(d)
-		}
-	}
 }
 
 // SetNet copies the values of one network's state_dict (key -> data) into

@@ -8,6 +8,7 @@ package train
 import (
 	"flag"
 	"fmt"
+	"github.com/cyclegan-go/cyclegan/nn"
 	"math"
 	"path/filepath"
 	"strconv"
@@ -121,15 +122,11 @@ func (o *Options) Register(fs *flag.FlagSet) {
 	fs.IntVar(&o.NEpochsDecay, "n_epochs_decay", 100, "number of epochs to linearly decay the learning rate to zero")
 	fs.IntVar(&o.EpochCount, "epoch_count", 1, "the starting epoch count")
 	fs.IntVar(&o.PoolSize, "pool_size", 50, "size of the image buffer that stores previously generated images")
-	fs.Func("seed", "random seed for initialization, data order, augmentation and the image pool (default 0)", func(s string) error {
-		v, err := strconv.ParseUint(s, 10, 64)
-		o.Seed = v
-		return err
-	})
+	fs.Uint64Var(&o.Seed, "seed", 0, "random seed for initialization, data order, augmentation and the image pool (default 0)")
 
 	fs.StringVar(&o.Name, "name", "experiment_name", "name of the experiment; the run lives in <checkpoints_dir>/<name>")
 	fs.StringVar(&o.CheckpointsDir, "checkpoints_dir", "./checkpoints", "models, logs and samples are saved here")
-	fs.BoolVar(&o.ContinueTrain, "continue_train", false, "continue training from the run's latest valid checkpoint")
+	fs.BoolVar(&o.ContinueTrain, "continue_train", false, "continue training from the run's latest valid checkpoint (the schedule and housekeeping options may change, e.g. a larger --n_epochs_decay extends a finished run)")
 	fs.IntVar(&o.SaveLatestFreq, "save_latest_freq", 5000, "save a checkpoint every this many training images")
 	fs.IntVar(&o.SaveEpochFreq, "save_epoch_freq", 5, "also export the generators every this many epochs")
 	fs.IntVar(&o.PrintFreq, "print_freq", 100, "log the losses every this many training images")
@@ -155,6 +152,16 @@ func (o *Options) NBlocks() (int, error) {
 		}
 	}
 	return 0, fmt.Errorf("--netG %q: want resnet_9blocks or resnet_6blocks (unet generators are not supported)", o.NetG)
+}
+
+// GeneratorConfig is the architecture of the run's generators (--input_nc,
+// --output_nc, --ngf, --netG).
+func (o *Options) GeneratorConfig() (nn.GeneratorConfig, error) {
+	nb, err := o.NBlocks()
+	if err != nil {
+		return nn.GeneratorConfig{}, err
+	}
+	return nn.GeneratorConfig{InputNC: o.InputNC, OutputNC: o.OutputNC, NGF: o.NGF, NBlocks: nb}, nil
 }
 
 // DLayers is the discriminator depth --netD and --n_layers_D ask for.

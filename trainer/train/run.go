@@ -106,9 +106,12 @@ func Setup(o Options, log io.Writer) (*Run, error) {
 		}
 		return nil, err
 	}
-	if err := compatible(&st.Options, &o); err != nil {
+	o, err = resumeOptions(&st.Options, &o, log)
+	if err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
+	r.Opt = o
+	r.Ckpt.Keep = o.KeepCheckpoints
 	if err := r.Model.Restore(st); err != nil {
 		return nil, fmt.Errorf("%s: %v", path, err)
 	}
@@ -129,32 +132,6 @@ func Setup(o Options, log io.Writer) (*Run, error) {
 	return r, nil
 }
 
-// compatible checks that a checkpoint was made by the same architecture
-// and method; data and run options may change between sessions.
-func compatible(was, now *Options) error {
-	type key struct {
-		NetG, NetD           string
-		NGF, NDF, NLayersD   int
-		InputNC, OutputNC    int
-		PoolSize             int
-		Seed                 uint64
-		NEpochs, NEpochsDcy  int
-		EpochCount           int
-		BatchSize            int
-		LambdaA, LambdaB, LI float64
-		LR, Beta1            float64
-		BalanceUpsample      bool
-	}
-	k := func(o *Options) key {
-		return key{o.NetG, o.NetD, o.NGF, o.NDF, o.NLayersD, o.InputNC, o.OutputNC, o.PoolSize, o.Seed,
-			o.NEpochs, o.NEpochsDecay, o.EpochCount, o.BatchSize, o.LambdaA, o.LambdaB, o.LambdaIdentity, o.LR, o.Beta1, o.BalanceUpsample}
-	}
-	if k(was) != k(now) {
-		return fmt.Errorf("checkpoint was made with other options (%+v) than now (%+v)", k(was), k(now))
-	}
-	return nil
-}
-
 // TotalSteps is the number of iterations of the whole run.
 func (r *Run) TotalSteps() int {
 	return (r.Opt.TotalEpochs() - r.Opt.EpochCount + 1) * r.Data.Batches(r.Opt.BatchSize)
@@ -173,6 +150,7 @@ func (r *Run) Save(h Hooks) error {
 	if err != nil {
 		return err
 	}
+	stopHere("saved")
 	if h.Saved != nil {
 		h.Saved(r, p)
 	}
@@ -198,6 +176,7 @@ func (r *Run) Train(ctx context.Context, h Hooks, maxSteps int) error {
 	if err := os.MkdirAll(r.Opt.RunDir(), 0o755); err != nil {
 		return err
 	}
+	removeStaleTemporaries(r.Opt.RunDir(), log)
 	loader := &data.Loader{Data: r.Data, Batch: r.Opt.BatchSize, Workers: r.Opt.NumThreads, Report: log}
 	perEpoch := r.Data.Batches(r.Opt.BatchSize)
 	done := 0
@@ -241,6 +220,7 @@ func (r *Run) Train(ctx context.Context, h Hooks, maxSteps int) error {
 			r.Steps++
 			r.Iter = b.Iter + 1
 			done++
+			stopHere("step")
 			if h.Step != nil {
 				h.Step(r, Progress{Epoch: r.Epoch, Iter: r.Iter, ItersPerEpoch: perEpoch, Steps: r.Steps, TotalSteps: r.TotalSteps(),
 					TotalIters: r.Total, LR: lr, Losses: L, Visuals: vis})
