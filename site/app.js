@@ -10,38 +10,76 @@
   const ui = {
     model: $('model'), direction: $('direction'), modelFile: $('model-file'), modelNote: $('model-note'),
     drop: $('drop'), file: $('file'), camera: $('camera'), maxSide: $('max-side'), sizeNote: $('size-note'),
-    progress: $('progress'), progressLabel: $('progress-label'), error: $('error'),
+    progress: $('progress'), progressLabel: $('progress-label'), cancel: $('cancel'), queueNote: $('queue-note'), error: $('error'),
     original: $('original'), result: $('result'), elapsed: $('elapsed'), again: $('again'), download: $('download'),
   };
   const WEIGHT_MAGIC = [0x43, 0x47, 0x41, 0x4e, 0x57, 0x54, 0x53, 0x1a]; // "CGANWTS\x1a"
 
   // ---- worker RPC ---------------------------------------------------------
-  const worker = new Worker('worker.js');
-  let nextReq = 1;
-  const pending = new Map();
-  let workerFailed = null;
+  // Go's WebAssembly is single-threaded and busy while it translates, so a
+  // running request cannot be told to stop. Cancelling terminates the worker
+  // and starts a fresh one (restartWorker); the fresh worker loads the
+  // models again when they are next used (from the service worker's cache).
+  let worker = null;
+  let workerReady = null; // a Promise: the current worker has started
+  let workerFailed = null; // why the current worker cannot work, or null
   let engine = '';
-  const workerReady = new Promise((resolve, reject) => {
-    pending.set(0, { res: (info) => { engine = info.version; resolve(info); }, rej: reject });
-  });
-  worker.onmessage = (ev) => {
-    const m = ev.data;
-    const p = pending.get(m.req);
-    if (!p) return;
-    if (m.type === 'progress') {
-      if (p.onProgress) p.onProgress(m);
-      return;
-    }
-    pending.delete(m.req);
-    if (m.type === 'error') p.rej(new Error(m.message));
-    else p.res(m.info);
-  };
-  worker.onerror = (ev) => {
-    ev.preventDefault();
-    workerFailed = new Error('The translator could not start: ' + (ev.message || 'worker error'));
-    for (const p of pending.values()) p.rej(workerFailed);
+  let nextReq = 1;
+  const pending = new Map(); // req → {res, rej, onProgress}; req 0 is start-up
+
+  function startWorker() {
+    const w = new Worker('worker.js');
+    worker = w;
+    workerFailed = null;
+    workerReady = new Promise((resolve, reject) => {
+      pending.set(0, { res: (info) => { engine = info.version; resolve(info); }, rej: reject });
+    });
+    workerReady.catch(() => {}); // reported to whoever waits for it
+    w.onmessage = (ev) => {
+      if (w !== worker) return; // from a worker that was replaced
+      const m = ev.data;
+      const p = pending.get(m.req);
+      if (!p) return;
+      if (m.type === 'progress') {
+        if (p.onProgress) p.onProgress(m);
+        return;
+      }
+      pending.delete(m.req);
+      if (m.type === 'error') p.rej(new Error(m.message));
+      else p.res(m.info);
+    };
+    w.onerror = (ev) => {
+      ev.preventDefault();
+      if (w !== worker) return;
+      workerFailed = new Error('The translator could not start: ' + (ev.message || 'worker error'));
+      for (const p of pending.values()) p.rej(workerFailed);
+      pending.clear();
+    };
+  }
+
+  // restartWorker ends the current worker, failing its requests with
+  // reason, and starts a fresh one that holds no model yet.
+  function restartWorker(reason) {
+    worker.terminate();
+    for (const p of pending.values()) p.rej(reason);
     pending.clear();
-  };
+    for (const m of models) m.loaded = null;
+    startWorker();
+  }
+
+  // workerStarted waits until the current worker has started, following
+  // restarts that happen meanwhile.
+  async function workerStarted() {
+    for (;;) {
+      const ready = workerReady;
+      try {
+        return await ready;
+      } catch (e) {
+        if (ready === workerReady) throw e;
+      }
+    }
+  }
+
   function call(msg, transfer, onProgress) {
     if (workerFailed) return Promise.reject(workerFailed);
     return new Promise((res, rej) => {
@@ -49,6 +87,54 @@
       pending.set(req, { res, rej, onProgress });
       worker.postMessage(Object.assign({ req }, msg), transfer || []);
     });
+  }
+
+  // ---- jobs -----------------------------------------------------------------
+  // Work for the worker (loading a model file, translating) runs one job at
+  // a time, in order, so that cancelling a job stops only that one. A job
+  // is aborted by its AbortSignal or by cancelAll: a waiting job just leaves
+  // the queue; a running one restarts the worker.
+  let queueTail = Promise.resolve();
+  const jobs = new Set(); // the AbortControllers of the jobs waiting or running
+
+  function abortError() {
+    return new DOMException('The translation was cancelled.', 'AbortError');
+  }
+
+  // exclusive runs fn(signal, started) when the jobs before it are over;
+  // fn must check signal after each await that is not a worker request.
+  function exclusive(signal, fn) {
+    if (signal && signal.aborted) return Promise.reject(abortError());
+    const ctl = new AbortController();
+    if (signal) signal.addEventListener('abort', () => ctl.abort(), { once: true });
+    const aborted = new Promise((_, rej) => ctl.signal.addEventListener('abort', () => rej(abortError()), { once: true }));
+    aborted.catch(() => {});
+    jobs.add(ctl);
+    let finish;
+    const done = new Promise((res) => { finish = res; });
+    const before = queueTail;
+    queueTail = before.then(() => done);
+    return (async () => {
+      let running = false;
+      const stop = () => { if (running) restartWorker(abortError()); };
+      try {
+        await Promise.race([before, aborted]); // our turn, or aborted while waiting
+        running = true;
+        ctl.signal.addEventListener('abort', stop, { once: true });
+        const work = fn(ctl.signal);
+        work.catch(() => {}); // when aborted, its rejection is not ours to report
+        return await Promise.race([work, aborted]);
+      } finally {
+        running = false;
+        jobs.delete(ctl);
+        finish();
+      }
+    })();
+  }
+
+  // cancelAll aborts every job, waiting or running.
+  function cancelAll() {
+    for (const ctl of Array.from(jobs)) ctl.abort();
   }
 
   // ---- models -------------------------------------------------------------
@@ -85,11 +171,12 @@
     return (m.labels && m.labels[d]) || d;
   }
 
-  // loadModel makes sure the worker holds the model; the promise is shared.
+  // loadModel makes sure the current worker holds the model; the promise is
+  // shared, and dropped when the worker is restarted.
   function loadModel(entry) {
     if (!entry.loaded) {
-      entry.loaded = (async () => {
-        await workerReady;
+      const loading = (async () => {
+        await workerStarted();
         let stream, bytes = entry.bytes || 0;
         if (entry.blob) {
           stream = entry.blob.stream();
@@ -106,8 +193,11 @@
           bytes = bytes || Number(resp.headers.get('Content-Length')) || 0;
         }
         const info = await call({ type: 'load', id: entry.name, stream, sha256: entry.sha256 || '', label: entry.label }, [stream],
-          (p) => showProgress(`Loading model ${entry.name}`, p.done, bytes || 0, bytes ? formatBytes(p.done) + ' of ' + formatBytes(bytes) : formatBytes(p.done)));
-        if (entry.directions.length === 0 || entry.source !== 'site') {
+          (p) => showLoadProgress(entry, p.done, bytes));
+        // A model from a link or a file tells its directions only now. (When
+        // the model is loaded again after a restart they are the same, and
+        // the chosen direction stays.)
+        if (entry.directions.join() !== info.directions.join() && (entry.directions.length === 0 || entry.source !== 'site')) {
           entry.directions = info.directions.slice();
           const pub = publicModels.find((x) => x.name === entry.name);
           if (pub) pub.directions = info.directions.slice();
@@ -120,7 +210,8 @@
         }
         return info;
       })();
-      entry.loaded.catch(() => { entry.loaded = null; });
+      entry.loaded = loading;
+      loading.catch(() => { if (entry.loaded === loading) entry.loaded = null; });
     }
     return entry.loaded;
   }
@@ -174,10 +265,14 @@
     const entry = { name: uniqueName(file.name), directions: [], blob: file, label: file.name, bytes: file.size, source: 'file', loaded: null };
     clearError();
     try {
-      await loadModel(entry);
+      await exclusive(null, () => loadModel(entry));
     } catch (e) {
-      showError(e.message);
-      setIdle();
+      if (e.name === 'AbortError') {
+        if (!pageRun) setIdle('Cancelled.');
+      } else {
+        showError(e.message);
+        if (!pageRun) setIdle();
+      }
       return null;
     }
     publish(entry);
@@ -185,41 +280,69 @@
     updateDirections();
     ui.modelNote.textContent = `Model ${file.name} loaded from this device.`;
     ui.modelNote.hidden = false;
-    setIdle('Model loaded. Choose a photo.');
+    if (current) {
+      settingsChanged(); // translate the photo on show with the new model
+    } else {
+      setIdle('Model loaded. Choose a photo.');
+    }
     return entry;
   }
 
   // ---- translation ----------------------------------------------------------
-  async function translateImageData(imageData, opts) {
+  // translateImageData is window.cyclegan.translate. started (for the page)
+  // is called when the translation's turn comes, after any that ran before.
+  function translateImageData(imageData, opts, started) {
     opts = opts || {};
-    await api.ready;
-    const entry = findModel(opts.model);
-    if (!entry) throw new Error(`No model named "${opts.model}" (have: ${models.map((m) => m.name).join(', ') || 'none'})`);
-    const info = await loadModel(entry);
-    const direction = opts.direction || info.directions[0];
-    if (!info.directions.includes(direction)) {
-      throw new Error(`The model ${entry.name} has no direction "${direction}" (it has: ${info.directions.join(', ')})`);
-    }
-    if (!(imageData && imageData.data && imageData.width > 0 && imageData.height > 0)) {
-      throw new Error('translate needs an ImageData with a width and height');
-    }
-    const pixels = new Uint8ClampedArray(imageData.data); // a copy; the caller keeps theirs
-    const t0 = performance.now();
-    const res = await call({ type: 'translate', id: entry.name, direction, width: imageData.width, height: imageData.height, buffer: pixels.buffer },
-      [pixels.buffer], opts.onProgress);
-    const out = new ImageData(new Uint8ClampedArray(res.buffer), res.width, res.height);
-    lastTiming = { workerMs: res.ms, totalMs: performance.now() - t0 };
-    return out;
+    return exclusive(opts.signal, async (signal) => {
+      if (started) started();
+      await api.ready;
+      signal.throwIfAborted();
+      const entry = findModel(opts.model);
+      if (!entry) throw new Error(`No model named "${opts.model}" (have: ${models.map((m) => m.name).join(', ') || 'none'})`);
+      const info = await loadModel(entry);
+      signal.throwIfAborted();
+      const direction = opts.direction || info.directions[0];
+      if (!info.directions.includes(direction)) {
+        throw new Error(`The model ${entry.name} has no direction "${direction}" (it has: ${info.directions.join(', ')})`);
+      }
+      if (!(imageData && imageData.data && imageData.width > 0 && imageData.height > 0)) {
+        throw new Error('translate needs an ImageData with a width and height');
+      }
+      const pixels = new Uint8ClampedArray(imageData.data); // a copy; the caller keeps theirs
+      const t0 = performance.now();
+      const res = await call({ type: 'translate', id: entry.name, direction, width: imageData.width, height: imageData.height, buffer: pixels.buffer },
+        [pixels.buffer], opts.onProgress);
+      const out = new ImageData(new Uint8ClampedArray(res.buffer), res.width, res.height);
+      lastTiming = { workerMs: res.ms, totalMs: performance.now() - t0 };
+      return out;
+    });
   }
   let lastTiming = null;
 
   // ---- photos -----------------------------------------------------------------
-  let current = null; // {name, imageData}
+  // The page translates one photo at a time. A photo chosen while another is
+  // translated waits; a later one replaces it (at most one waits).
+  let current = null; // the photo on show: {name, imageData, note}
+  let waiting = null; // the photo to translate next
+  let pageRun = null; // the page's translation in progress: {controller}
+  let runAgain = false; // the model or direction changed during pageRun
 
   async function isWeightFile(file) {
     if (file.size < WEIGHT_MAGIC.length) return false;
     const head = new Uint8Array(await file.slice(0, WEIGHT_MAGIC.length).arrayBuffer());
     return WEIGHT_MAGIC.every((b, i) => head[i] === b);
+  }
+
+  // imageKind names the image format a file's first bytes announce, or ''.
+  async function imageKind(file) {
+    const h = new Uint8Array(await file.slice(0, 12).arrayBuffer());
+    const ascii = (from, to) => String.fromCharCode(...h.slice(from, to));
+    if (h[0] === 0xff && h[1] === 0xd8 && h[2] === 0xff) return 'JPEG';
+    if (h[0] === 0x89 && ascii(1, 4) === 'PNG') return 'PNG';
+    if (ascii(0, 4) === 'GIF8') return 'GIF';
+    if (ascii(0, 4) === 'RIFF' && ascii(8, 12) === 'WEBP') return 'WebP';
+    if (ascii(4, 12) === 'ftypavif' || ascii(4, 12) === 'ftypavis') return 'AVIF';
+    return '';
   }
 
   async function handleFile(file) {
@@ -229,81 +352,196 @@
       await addLocalModel(file);
       return;
     }
+    const name = file.name || 'The file';
     let bitmap;
     try {
       bitmap = await createImageBitmap(file, { imageOrientation: 'from-image' });
     } catch (e) {
-      showError(`${file.name || 'The file'} is not an image this browser can read (nor a model file).`);
-      setIdle();
+      const kind = await imageKind(file);
+      if (kind) {
+        showError(`${name} is damaged or incomplete: it starts as a ${kind} image, but this browser cannot decode it. Was it fully downloaded or copied?`);
+      } else {
+        showError(`${name} is not an image this browser can read (nor a model file).`);
+      }
+      if (!pageRun) {
+        clearPhoto();
+        setIdle();
+      }
       return;
     }
     const limit = clampInt(ui.maxSide.value, 64, 4096, 1024);
     const scale = Math.min(1, limit / Math.max(bitmap.width, bitmap.height));
     const w = Math.max(1, Math.round(bitmap.width * scale));
     const h = Math.max(1, Math.round(bitmap.height * scale));
-    if (scale < 1) {
-      ui.sizeNote.textContent = `The photo is ${bitmap.width}×${bitmap.height}; it was scaled to ${w}×${h} (longest side ${limit} px, adjustable above).`;
-      ui.sizeNote.hidden = false;
-    } else {
-      ui.sizeNote.hidden = true;
-    }
-    ui.original.width = w;
-    ui.original.height = h;
-    const ctx = ui.original.getContext('2d');
+    const note = scale < 1 ? `The photo is ${bitmap.width}×${bitmap.height}; it was scaled to ${w}×${h} (longest side ${limit} px, adjustable above).` : '';
+    const canvas = document.createElement('canvas');
+    canvas.width = w;
+    canvas.height = h;
+    const ctx = canvas.getContext('2d');
     ctx.imageSmoothingQuality = 'high';
     ctx.drawImage(bitmap, 0, 0, w, h);
     bitmap.close();
-    current = { name: file.name || 'photo', imageData: ctx.getImageData(0, 0, w, h) };
+    const photo = { name: file.name || 'photo', imageData: ctx.getImageData(0, 0, w, h), note };
+    if (pageRun) {
+      waiting = photo; // replaces any photo already waiting
+      ui.queueNote.textContent = `Next: ${photo.name}, when the current photo is done.`;
+      ui.queueNote.hidden = false;
+      return;
+    }
+    showPhoto(photo);
     await runCurrent();
   }
 
+  // showPhoto puts photo on show, without a result yet.
+  function showPhoto(photo) {
+    current = photo;
+    ui.original.width = photo.imageData.width;
+    ui.original.height = photo.imageData.height;
+    ui.original.getContext('2d').putImageData(photo.imageData, 0, 0);
+    ui.sizeNote.textContent = photo.note;
+    ui.sizeNote.hidden = !photo.note;
+    clearResult();
+  }
+
+  // runCurrent translates the photo on show with the chosen model and
+  // direction; then the photo that waited, if any.
   async function runCurrent() {
-    if (!current) return;
+    if (!current || pageRun) return;
+    const photo = current;
+    const direction = ui.direction.value;
+    const controller = new AbortController();
+    pageRun = { controller };
+    runAgain = false;
     clearError();
-    ui.again.disabled = true;
     ui.download.hidden = true;
+    ui.result.classList.add('stale'); // an earlier result, if any, is out of date
+    if (ui.result.width) ui.elapsed.textContent = '(translating again…)';
+    ui.again.disabled = true;
+    ui.cancel.hidden = false;
     document.body.dataset.state = 'working';
-    const started = performance.now();
+    ui.progressLabel.textContent = 'Translating…';
+    let startedAt = performance.now();
     try {
-      const out = await translateImageData(current.imageData, {
-        model: ui.model.value, direction: ui.direction.value,
-        onProgress: (p) => showProgress('Translating', p.done, p.total, `layer ${p.done} of ${p.total}, ${(p.ms / 1000).toFixed(1)} s`),
-      });
+      const out = await translateImageData(photo.imageData, {
+        model: ui.model.value, direction, signal: controller.signal,
+        onProgress: showTranslateProgress,
+      }, () => { startedAt = performance.now(); });
       ui.result.width = out.width;
       ui.result.height = out.height;
       ui.result.getContext('2d').putImageData(out, 0, 0);
-      const secs = (performance.now() - started) / 1000;
-      ui.elapsed.textContent = `(${secs.toFixed(1)} s)`;
-      setIdle(`Done in ${secs.toFixed(1)} s.`);
-      await offerDownload();
+      ui.result.classList.remove('stale');
+      const secs = (performance.now() - startedAt) / 1000;
+      const shown = secs < 1 ? secs.toFixed(2) : secs.toFixed(1);
+      ui.elapsed.textContent = `(${shown} s)`;
+      setIdle(`Done in ${shown} s.`);
+      await offerDownload(photo, direction);
       document.body.dataset.state = 'done';
     } catch (e) {
-      showError(e.message);
-      setIdle();
-      document.body.dataset.state = 'error';
+      if (e.name === 'AbortError') {
+        if (!runAgain) {
+          clearResult();
+          setIdle('Cancelled. Choose a photo, or translate it again.');
+          document.body.dataset.state = 'ready';
+        }
+      } else {
+        clearResult();
+        showError(e.message);
+        setIdle();
+        document.body.dataset.state = 'error';
+      }
     } finally {
-      ui.again.disabled = false;
+      pageRun = null;
+      ui.cancel.hidden = true;
+      ui.again.disabled = !current;
+    }
+    if (waiting) {
+      const next = waiting;
+      waiting = null;
+      ui.queueNote.hidden = true;
+      showPhoto(next);
+      await runCurrent();
+    } else if (runAgain) {
+      await runCurrent();
     }
   }
 
+  // settingsChanged translates the photo on show again with the model and
+  // direction now chosen, so that no result stands under the wrong label.
+  // A translation with the old ones is stopped.
+  function settingsChanged() {
+    if (!current) return;
+    if (pageRun) {
+      runAgain = true;
+      pageRun.controller.abort();
+      return;
+    }
+    runCurrent();
+  }
+
+  // cancelPage stops the page's translation and forgets the photo waiting.
+  function cancelPage() {
+    waiting = null;
+    ui.queueNote.hidden = true;
+    runAgain = false;
+    if (pageRun) pageRun.controller.abort();
+  }
+
+  // clearResult removes the result and what belongs to it.
+  function clearResult() {
+    ui.result.width = 0;
+    ui.result.height = 0;
+    ui.result.classList.remove('stale');
+    ui.elapsed.textContent = '';
+    ui.download.hidden = true;
+    ui.download.setAttribute('aria-disabled', 'true');
+    if (downloadURL) {
+      URL.revokeObjectURL(downloadURL);
+      downloadURL = null;
+    }
+  }
+
+  // clearPhoto removes the photo on show, its size note and its result.
+  function clearPhoto() {
+    current = null;
+    ui.original.width = 0;
+    ui.original.height = 0;
+    ui.sizeNote.hidden = true;
+    ui.again.disabled = true;
+    clearResult();
+  }
+
   let downloadURL = null;
-  async function offerDownload() {
+  async function offerDownload(photo, direction) {
     const blob = await new Promise((res) => ui.result.toBlob(res, 'image/png'));
-    if (!blob) return;
+    if (!blob || current !== photo) return;
     if (downloadURL) URL.revokeObjectURL(downloadURL);
     downloadURL = URL.createObjectURL(blob);
     ui.download.href = downloadURL;
-    const base = (current && current.name.replace(/\.[^.]*$/, '')) || 'photo';
-    ui.download.download = `${base}-${ui.direction.value || 'translated'}.png`;
+    const base = photo.name.replace(/\.[^.]*$/, '') || 'photo';
+    ui.download.download = `${base}-${direction || 'translated'}.png`;
     ui.download.hidden = false;
     ui.download.removeAttribute('aria-disabled');
   }
 
   // ---- status ---------------------------------------------------------------
-  function showProgress(what, done, total, detail) {
+  function showProgress(done, total, text) {
     ui.progress.max = total > 0 ? total : 1;
     if (total > 0) ui.progress.value = Math.min(done, total); else ui.progress.removeAttribute('value');
-    ui.progressLabel.textContent = `${what}: ${detail}`;
+    ui.progressLabel.textContent = text;
+  }
+  function showLoadProgress(entry, done, bytes) {
+    const detail = bytes ? `${percent(done, bytes)} (${formatBytes(done)} of ${formatBytes(bytes)})` : formatBytes(done);
+    showProgress(done, bytes, `Loading model ${entry.name}: ${detail}`);
+  }
+  // showTranslateProgress tells how far a translation is: p.done of p.total
+  // steps after p.ms milliseconds. Once a second has passed, the time left
+  // is estimated from the pace so far (a rough guide: steps differ in cost).
+  function showTranslateProgress(p) {
+    let text = `Translating: ${percent(p.done, p.total)}`;
+    if (p.done >= 2 && p.done < p.total && p.ms >= 1000) {
+      text += `, about ${formatSeconds((p.ms / p.done) * (p.total - p.done) / 1000)} left`;
+    }
+    showProgress(p.done, p.total, text);
   }
   function setIdle(text) {
     ui.progress.max = 1;
@@ -317,6 +555,13 @@
   function clearError() {
     ui.error.textContent = '';
     ui.error.hidden = true;
+  }
+  function percent(done, total) {
+    return `${Math.floor((100 * done) / total)}%`;
+  }
+  function formatSeconds(s) {
+    if (s < 60) return `${Math.max(1, Math.round(s))} s`;
+    return `${Math.round(s / 60)} min`;
   }
   function formatBytes(n) {
     if (n < 1024) return `${n} B`;
@@ -337,8 +582,13 @@
     ui.modelFile.value = '';
     if (f) addLocalModel(f);
   });
-  ui.model.addEventListener('change', updateDirections);
+  ui.model.addEventListener('change', () => { updateDirections(); settingsChanged(); });
+  ui.direction.addEventListener('change', settingsChanged);
   ui.again.addEventListener('click', runCurrent);
+  ui.cancel.addEventListener('click', () => {
+    cancelPage();
+    ui.drop.focus(); // the button hides; keep the keyboard focus near the photo controls
+  });
   for (const t of [ui.drop, document.body]) {
     t.addEventListener('dragover', (e) => { e.preventDefault(); ui.drop.classList.add('over'); });
     t.addEventListener('dragleave', () => ui.drop.classList.remove('over'));
@@ -364,17 +614,25 @@
   // ---- public API -------------------------------------------------------------
   const api = {
     models: publicModels,
+    // translate(imageData, {model, direction, onProgress, signal}): aborting
+    // signal (or calling cancel) rejects the promise with an AbortError.
     translate: (imageData, opts) => translateImageData(imageData, opts),
-    loadModelFile: (file) => addLocalModel(file).then((e) => { if (!e) throw new Error(ui.error.textContent); return e.name; }),
+    // cancel stops every translation, running or waiting, the page's too.
+    cancel: () => { cancelPage(); cancelAll(); },
+    loadModelFile: (file) => addLocalModel(file).then((e) => {
+      if (!e) throw ui.error.hidden ? abortError() : new Error(ui.error.textContent);
+      return e.name;
+    }),
     get lastTiming() { return lastTiming; },
     get version() { return engine; }, // Go version and GEMM kernel of the worker
   };
+  startWorker();
   api.ready = (async () => {
     await loadSiteModels();
     addModelFromParam();
     ui.model.value = (models[0] && models[0].name) || '';
     updateDirections();
-    await workerReady;
+    await workerStarted();
     setIdle(models.length ? 'Ready. Choose a photo.' : 'Ready. No model is published here: load a model file.');
     document.body.dataset.state = 'ready';
   })();

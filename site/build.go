@@ -22,9 +22,11 @@ type BuildOptions struct {
 	Log    io.Writer // progress messages (default: none)
 }
 
-// WasmGoExperiment is added to GOEXPERIMENT for the browser build:
-// encoding/json v1 (the weight file's metadata parser) is ~1 MB smaller in
-// a .wasm than the v2-based default of Go 1.27.
+// WasmGoExperiment is added to GOEXPERIMENT for the browser build. No
+// package of that build imports encoding/json now (weights parses its
+// metadata itself), so today it changes only runtime.Version(); should one
+// import it again, v1 is much smaller in a .wasm than Go 1.27's v2-based
+// default (docs/PERF.md, "Size of cyclegan.wasm").
 const WasmGoExperiment = "nojsonv2"
 
 // Build writes a complete static site to opts.Out: the page, cyclegan.wasm
@@ -33,16 +35,43 @@ const WasmGoExperiment = "nojsonv2"
 // builds into a temporary folder beside Out and swaps it in at the end; an
 // existing Out is replaced only if it is a built site.
 func Build(opts BuildOptions) error {
+	if err := opts.fillDefaults(); err != nil {
+		return err
+	}
+	if err := checkReplaceable(opts.Out); err != nil {
+		return err
+	}
+	out, tmp, err := newBuildDir(opts.Out)
+	if err != nil {
+		return err
+	}
+	defer os.RemoveAll(tmp)
+	if err := writeProgram(opts, tmp); err != nil {
+		return err
+	}
+	if err := writePage(tmp); err != nil {
+		return err
+	}
+	if err := writeModels(opts, tmp); err != nil {
+		return err
+	}
+	if err := StampServiceWorker(tmp); err != nil {
+		return err
+	}
+	if err := swapIn(tmp, out); err != nil {
+		return err
+	}
+	opts.logf("site written to %s", opts.Out)
+	return nil
+}
+
+// fillDefaults checks opts and fills in the go command and the module root.
+func (opts *BuildOptions) fillDefaults() error {
 	if opts.Out == "" {
 		return errors.New("site: no output folder")
 	}
 	if opts.Go == "" {
 		opts.Go = "go"
-	}
-	logf := func(format string, args ...any) {
-		if opts.Log != nil {
-			fmt.Fprintf(opts.Log, format+"\n", args...)
-		}
 	}
 	if opts.Module == "" {
 		root, err := ModuleRoot()
@@ -51,27 +80,42 @@ func Build(opts BuildOptions) error {
 		}
 		opts.Module = root
 	}
-	if err := checkReplaceable(opts.Out); err != nil {
-		return err
-	}
-	out, err := filepath.Abs(opts.Out)
-	if err != nil {
-		return err
-	}
-	if err := os.MkdirAll(filepath.Dir(out), 0o755); err != nil {
-		return err
-	}
-	tmp, err := os.MkdirTemp(filepath.Dir(out), "."+filepath.Base(out)+".build-*")
-	if err != nil {
-		return err
-	}
-	defer os.RemoveAll(tmp)
-	if err := os.Chmod(tmp, 0o755); err != nil {
-		return err
-	}
+	return nil
+}
 
-	logf("building %s (GOOS=js GOARCH=wasm)", WasmName)
-	if err := BuildWasm(opts.Go, opts.Module, filepath.Join(tmp, WasmName)); err != nil {
+// logf writes one progress line to opts.Log, if set.
+func (opts *BuildOptions) logf(format string, args ...any) {
+	if opts.Log != nil {
+		fmt.Fprintf(opts.Log, format+"\n", args...)
+	}
+}
+
+// newBuildDir makes the temporary folder the site is built in, beside out
+// (so that the final rename stays on one file system). It returns out as
+// an absolute path and the folder.
+func newBuildDir(out string) (absOut, tmp string, err error) {
+	if absOut, err = filepath.Abs(out); err != nil {
+		return "", "", err
+	}
+	if err := os.MkdirAll(filepath.Dir(absOut), 0o755); err != nil {
+		return "", "", err
+	}
+	tmp, err = os.MkdirTemp(filepath.Dir(absOut), "."+filepath.Base(absOut)+".build-*")
+	if err != nil {
+		return "", "", err
+	}
+	if err := os.Chmod(tmp, 0o755); err != nil {
+		os.RemoveAll(tmp)
+		return "", "", err
+	}
+	return absOut, tmp, nil
+}
+
+// writeProgram builds cyclegan.wasm into dir and copies beside it the
+// wasm_exec.js of the same toolchain (the two must match).
+func writeProgram(opts BuildOptions, dir string) error {
+	opts.logf("building %s (GOOS=js GOARCH=wasm)", WasmName)
+	if err := BuildWasm(opts.Go, opts.Module, filepath.Join(dir, WasmName)); err != nil {
 		return err
 	}
 	goroot, err := goEnv(opts.Go, opts.Module, "GOROOT")
@@ -82,10 +126,13 @@ func Build(opts BuildOptions) error {
 	if err != nil {
 		return fmt.Errorf("site: the Go toolchain has no wasm_exec.js: %w", err)
 	}
-	if err := os.WriteFile(filepath.Join(tmp, WasmExecName), execJS, 0o644); err != nil {
-		return err
-	}
-	if err := fs.WalkDir(Static, ".", func(path string, d fs.DirEntry, err error) error {
+	return os.WriteFile(filepath.Join(dir, WasmExecName), execJS, 0o644)
+}
+
+// writePage copies the page's own files (Static: HTML, scripts, styles,
+// icons, the service worker) into dir.
+func writePage(dir string) error {
+	return fs.WalkDir(Static, ".", func(path string, d fs.DirEntry, err error) error {
 		if err != nil || d.IsDir() {
 			return err
 		}
@@ -93,30 +140,36 @@ func Build(opts BuildOptions) error {
 		if err != nil {
 			return err
 		}
-		return os.WriteFile(filepath.Join(tmp, path), b, 0o644)
-	}); err != nil {
+		return os.WriteFile(filepath.Join(dir, path), b, 0o644)
+	})
+}
+
+// writeModels writes models.json into dir and publishes each weight file
+// of opts.Models (in the order of its order.txt) into it.
+func writeModels(opts BuildOptions, dir string) error {
+	if err := WriteManifest(dir, &Manifest{Models: []Model{}}); err != nil {
 		return err
 	}
-	if err := WriteManifest(tmp, &Manifest{Models: []Model{}}); err != nil {
+	if opts.Models == "" {
+		return nil
+	}
+	files, err := weightFiles(opts.Models)
+	if err != nil {
 		return err
 	}
-	if opts.Models != "" {
-		files, err := weightFiles(opts.Models)
+	for _, f := range files {
+		e, err := Publish(dir, f, "")
 		if err != nil {
 			return err
 		}
-		for _, f := range files {
-			e, err := Publish(tmp, f, "")
-			if err != nil {
-				return err
-			}
-			logf("model %s: %s (%d bytes, %s)", e.Name, e.File, e.Bytes, strings.Join(e.Directions, ", "))
-		}
+		opts.logf("model %s: %s (%d bytes, %s)", e.Name, e.File, e.Bytes, strings.Join(e.Directions, ", "))
 	}
-	if err := StampServiceWorker(tmp); err != nil {
-		return err
-	}
-	// Swap the new site in.
+	return nil
+}
+
+// swapIn renames the built folder tmp to out, replacing (and then
+// removing) the site that was there.
+func swapIn(tmp, out string) error {
 	if _, err := os.Stat(out); err == nil {
 		old := tmp + ".old"
 		if err := os.Rename(out, old); err != nil {
@@ -124,11 +177,7 @@ func Build(opts BuildOptions) error {
 		}
 		defer os.RemoveAll(old)
 	}
-	if err := os.Rename(tmp, out); err != nil {
-		return err
-	}
-	logf("site written to %s", opts.Out)
-	return nil
+	return os.Rename(tmp, out)
 }
 
 // BuildWasm builds the browser program in module/wasm to out with the given

@@ -58,9 +58,18 @@ func (m *Manifest) Put(e Model) {
 
 // WriteManifest writes dir/models.json atomically.
 func WriteManifest(dir string, m *Manifest) error {
-	b, err := json.MarshalIndent(m, "", "  ")
+	b, err := m.encode()
 	if err != nil {
 		return err
 	}
-	return atomicfile.WriteBytes(filepath.Join(dir, ManifestName), append(b, '\n'))
+	return atomicfile.WriteBytes(filepath.Join(dir, ManifestName), b)
+}
+
+// encode is the content of models.json for m.
+func (m *Manifest) encode() ([]byte, error) {
+	b, err := json.MarshalIndent(m, "", "  ")
+	if err != nil {
+		return nil, err
+	}
+	return append(b, '\n'), nil
 }

@@ -5,22 +5,46 @@ import (
 	"compress/gzip"
 	"crypto/sha256"
 	"encoding/hex"
+	"errors"
+	"io"
 	"mime"
 	"net/http"
 	"os"
 	"path"
-	"path/filepath"
 	"strconv"
 	"strings"
 	"sync"
 	"time"
+	"unicode"
 )
+
+// DefaultAddr is where `cyclegan serve` listens unless told otherwise: this
+// machine only. Other devices can reach the site only with an explicit
+// -addr such as ":8080".
+const DefaultAddr = "127.0.0.1:8080"
+
+// NewServer returns an http.Server for the site in dir on addr, with
+// limits so that slow or idle clients cannot hold connections forever.
+// It is meant for previewing and testing a site, not for production.
+func NewServer(addr, dir string) *http.Server {
+	return &http.Server{
+		Addr:              addr,
+		Handler:           Handler(dir),
+		ReadHeaderTimeout: 10 * time.Second,
+		ReadTimeout:       30 * time.Second, // GET and HEAD carry no body
+		WriteTimeout:      5 * time.Minute,  // the largest file, cyclegan.wasm, over a slow link
+		IdleTimeout:       time.Minute,      // idle keep-alive connections are closed
+		MaxHeaderBytes:    64 << 10,
+	}
+}
 
 // Handler serves the static site in dir: the right MIME types (.wasm is
 // application/wasm, which streaming compilation requires), gzip for
 // compressible files, ETags, and Cache-Control: no-cache (file names carry
 // no hashes, so browsers revalidate; the service worker does the offline
-// caching). Files are read into memory once per modification.
+// caching). Files are read into memory once per modification. Only regular
+// files inside dir are served: hidden names, folders and symbolic links
+// that lead out of dir are 404.
 func Handler(dir string) http.Handler {
 	return &server{dir: dir, files: map[string]*served{}}
 }
@@ -55,15 +79,38 @@ var contentTypes = map[string]string{
 	".txt":         "text/plain; charset=utf-8",
 }
 
-// workerPolicy is sent as a header with every response except the page
-// (whose policy is its meta tag plus bootstrap.js): workers and the
-// service worker get their policy from their own response.
-const workerPolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'"
+// Content-Security-Policy headers. pagePolicy is index.html's meta policy
+// (keep the two equal; a test checks) plus frame-ancestors, which only a
+// header can set; bootstrap.js narrows its connect-src * as before. Every
+// other response, the workers' scripts included, gets filePolicy: workers
+// take their policy from their own response, and 'wasm-unsafe-eval' lets
+// them compile the program.
+const (
+	pagePolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; worker-src 'self'; style-src 'self'; " +
+		"img-src 'self' blob:; connect-src *; manifest-src 'self'; object-src 'none'; base-uri 'none'; form-action 'none'; " +
+		"frame-ancestors 'none'"
+	filePolicy = "default-src 'self'; script-src 'self' 'wasm-unsafe-eval'; object-src 'none'; base-uri 'none'; frame-ancestors 'none'"
+)
+
+// maxPathBytes bounds a request's path; the site's own paths are far shorter.
+const maxPathBytes = 1024
+
+// errNotServable is any path that is not a regular file inside the site:
+// missing, a folder, a link out of the site, a name the system refuses.
+var errNotServable = errors.New("not a file of the site")
 
 func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	if r.Method != http.MethodGet && r.Method != http.MethodHead {
 		w.Header().Set("Allow", "GET, HEAD")
 		http.Error(w, "method not allowed", http.StatusMethodNotAllowed)
+		return
+	}
+	if len(r.URL.Path) > maxPathBytes {
+		http.Error(w, "path too long", http.StatusRequestURITooLong)
+		return
+	}
+	if strings.ContainsFunc(r.URL.Path, unicode.IsControl) {
+		http.Error(w, "control character in the path", http.StatusBadRequest)
 		return
 	}
 	p := path.Clean("/" + r.URL.Path)
@@ -77,22 +124,25 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 		}
 	}
 	f, err := s.load(p)
+	if errors.Is(err, errNotServable) {
+		http.NotFound(w, r)
+		return
+	}
 	if err != nil {
-		if os.IsNotExist(err) || err == errIsDir {
-			http.NotFound(w, r)
-		} else {
-			http.Error(w, "cannot read file", http.StatusInternalServerError)
-		}
+		http.Error(w, "cannot read file", http.StatusInternalServerError)
 		return
 	}
 	h := w.Header()
 	h.Set("Content-Type", f.ctype)
 	h.Set("Cache-Control", "no-cache")
 	h.Set("X-Content-Type-Options", "nosniff")
+	h.Set("X-Frame-Options", "DENY")
 	h.Set("Vary", "Accept-Encoding")
 	h.Set("Last-Modified", f.mod.UTC().Format(http.TimeFormat))
-	if !strings.HasPrefix(f.ctype, "text/html") {
-		h.Set("Content-Security-Policy", workerPolicy)
+	if strings.HasPrefix(f.ctype, "text/html") {
+		h.Set("Content-Security-Policy", pagePolicy)
+	} else {
+		h.Set("Content-Security-Policy", filePolicy)
 	}
 	if strings.HasSuffix(p, ".cgw") || strings.HasSuffix(p, "/"+ManifestName) {
 		// Published models may be opened from other sites (?model=URL).
@@ -120,34 +170,37 @@ func (s *server) ServeHTTP(w http.ResponseWriter, r *http.Request) {
 	w.Write(body)
 }
 
-var errIsDir = os.ErrInvalid
-
+// load returns the file at URL path p, from the cache while it is
+// unchanged. It opens the file through an os.Root of the site, which
+// refuses any path, symbolic links included, that leads out of the site.
 func (s *server) load(p string) (*served, error) {
-	name := filepath.Join(s.dir, filepath.FromSlash(p))
-	fi, err := os.Stat(name)
+	root, err := os.OpenRoot(s.dir)
 	if err != nil {
 		return nil, err
 	}
-	if fi.IsDir() {
-		return nil, errIsDir
+	defer root.Close()
+	fh, err := root.Open(strings.TrimPrefix(p, "/"))
+	if err != nil {
+		return nil, errNotServable
+	}
+	defer fh.Close()
+	fi, err := fh.Stat()
+	if err != nil {
+		return nil, err
+	}
+	if !fi.Mode().IsRegular() {
+		return nil, errNotServable
 	}
 	s.mu.Lock()
 	defer s.mu.Unlock()
 	if f := s.files[p]; f != nil && f.mod.Equal(fi.ModTime()) && f.size == fi.Size() {
 		return f, nil
 	}
-	data, err := os.ReadFile(name)
+	data, err := io.ReadAll(fh)
 	if err != nil {
 		return nil, err
 	}
-	ext := strings.ToLower(path.Ext(p))
-	ctype := contentTypes[ext]
-	if ctype == "" {
-		ctype = mime.TypeByExtension(ext)
-	}
-	if ctype == "" {
-		ctype = "application/octet-stream"
-	}
+	ctype := contentType(p)
 	sum := sha256.Sum256(data)
 	f := &served{mod: fi.ModTime(), size: fi.Size(), ctype: ctype, etag: `"` + hex.EncodeToString(sum[:12]) + `"`, data: data}
 	if compressible(ctype) && len(data) > 512 {
@@ -161,6 +214,23 @@ func (s *server) load(p string) (*served, error) {
 	}
 	s.files[p] = f
 	return f, nil
+}
+
+// contentType is the MIME type for URL path p. Everything in the models
+// folder is a download (application/octet-stream), whatever its name, so
+// that no file placed there can run as a page.
+func contentType(p string) string {
+	if strings.HasPrefix(p, "/"+ModelsDir+"/") {
+		return "application/octet-stream"
+	}
+	ext := strings.ToLower(path.Ext(p))
+	if ctype := contentTypes[ext]; ctype != "" {
+		return ctype
+	}
+	if ctype := mime.TypeByExtension(ext); ctype != "" {
+		return ctype
+	}
+	return "application/octet-stream"
 }
 
 // compressible is true for text and wasm; weight files are already zstd.

@@ -2,10 +2,14 @@ package browsertest
 
 import (
 	"context"
+	"errors"
 	"fmt"
+	"iter"
 	"net/http/httptest"
 	"os"
 	"path/filepath"
+	"slices"
+	"strings"
 	"sync"
 	"testing"
 	"time"
@@ -84,14 +88,28 @@ func serve(t testing.TB, dir string) *httptest.Server {
 	return srv
 }
 
-// browser is one fresh headless Chromium (own profile) with its console
-// errors collected.
+// browser is one fresh headless Chromium (own profile). It collects the
+// page's console errors and uncaught exceptions, and at the end of the test
+// checks them (see checkConsole): a test cannot forget to.
 type browser struct {
-	ctx    context.Context
-	mu     sync.Mutex
-	errors []string
+	ctx context.Context
+
+	mu        sync.Mutex
+	errors    []string // console errors and uncaught exceptions, in order
+	marks     []string // the check marks the collector has seen
+	streamErr error    // why the console stream ended while the browser ran
+	ended     bool     // the collector has stopped
+
+	// foreign is set for pages that are not ours (ONNX Runtime Web's in the
+	// benchmark): their console errors are logged, not failures.
+	foreign bool
+	// expected are substrings of console errors the test causes on purpose
+	// (see expectConsoleErrors); those are logged, not failures.
+	expected []string
 }
 
+// newBrowser starts a browser for t. At the end of t its page must have
+// written no console error, and the collector must prove it was listening.
 func newBrowser(t testing.TB) *browser {
 	t.Helper()
 	exe := chromePath(t)
@@ -101,26 +119,122 @@ func newBrowser(t testing.TB) *browser {
 	ctx, cancelT := context.WithTimeout(ctx, browserTimeout)
 	t.Cleanup(func() { cancelT(); cancelC(); cancelA() })
 	b := &browser{ctx: ctx}
-	msgs := chromedp.Console(ctx)
-	go func() {
-		for m, err := range msgs {
-			if err != nil {
-				return
-			}
-			if m.Type == chromedp.ConsoleError || m.IsException() {
-				b.mu.Lock()
-				b.errors = append(b.errors, fmt.Sprintf("%s (%s:%d)", m.String(), m.URL, m.Line))
-				b.mu.Unlock()
-			}
-		}
-	}()
+	// Console starts the browser and subscribes before it returns, so no
+	// message of the page is missed.
+	b.collect(chromedp.Console(ctx))
+	// Registered after the cancel above, so it runs first, while the
+	// browser is still open.
+	t.Cleanup(func() { b.checkConsole(t) })
 	return b
 }
 
+// newForeignBrowser is newBrowser for a page that is not ours: its
+// console errors are logged at the end, not counted as failures.
+func newForeignBrowser(t testing.TB) *browser {
+	t.Helper()
+	b := newBrowser(t)
+	b.foreign = true
+	return b
+}
+
+// expectConsoleErrors declares console errors the test causes on purpose:
+// an error containing one of the substrings is logged, not a failure.
+func (b *browser) expectConsoleErrors(substrings ...string) {
+	b.mu.Lock()
+	defer b.mu.Unlock()
+	b.expected = append(b.expected, substrings...)
+}
+
+// consoleMark is the text of the message checkConsole writes to prove
+// that the collector receives the page's console.
+const consoleMark = "browsertest: console check "
+
+// collect reads the console messages in the background until the stream
+// ends, keeping the errors, the check marks, and why the stream ended.
+func (b *browser) collect(msgs iter.Seq2[chromedp.ConsoleMessage, error]) {
+	go func() {
+		var err error
+		for m, e := range msgs {
+			if e != nil {
+				err = e
+				break
+			}
+			b.mu.Lock()
+			switch {
+			case strings.HasPrefix(m.Text, consoleMark):
+				b.marks = append(b.marks, m.Text)
+			case m.Type == chromedp.ConsoleError || m.IsException():
+				b.errors = append(b.errors, fmt.Sprintf("%s (%s:%d)", m.String(), m.URL, m.Line))
+			}
+			b.mu.Unlock()
+		}
+		if err == nil {
+			err = errors.New("the console stream closed")
+		}
+		b.mu.Lock()
+		b.streamErr, b.ended = err, true
+		b.mu.Unlock()
+	}()
+}
+
+// checkConsole fails t when the page wrote console errors (for a foreign
+// page it logs them), or when the collector cannot prove it was listening:
+// then "no errors" would mean nothing.
+func (b *browser) checkConsole(t testing.TB) {
+	t.Helper()
+	fail := t.Errorf
+	if t.Failed() {
+		fail = t.Logf // the test failed already; the browser may be gone with it
+	}
+	if err := b.proveListening(); err != nil {
+		fail("console check: %v; the page's console errors are unknown", err)
+		return
+	}
+	var unexpected []string
+	for _, e := range b.consoleErrors() {
+		if b.foreign || slices.ContainsFunc(b.expected, func(s string) bool { return strings.Contains(e, s) }) {
+			t.Logf("console error (expected): %s", e)
+		} else {
+			unexpected = append(unexpected, e)
+		}
+	}
+	if len(unexpected) > 0 {
+		fail("console errors:\n%s", strings.Join(unexpected, "\n"))
+	}
+}
+
+// proveListening writes a numbered mark to the page's console and waits
+// until the collector has seen it. The messages keep their order, so every
+// message the page wrote before the mark is collected by then.
+func (b *browser) proveListening() error {
+	b.mu.Lock()
+	mark := fmt.Sprintf("%s%d", consoleMark, len(b.marks)+1)
+	b.mu.Unlock()
+	if _, err := chromedp.Run(b.ctx, chromedp.Evaluate[chromedp.Void](fmt.Sprintf("console.debug(%q)", mark))); err != nil {
+		return fmt.Errorf("cannot write to the page's console: %v", err)
+	}
+	deadline := time.Now().Add(10 * time.Second)
+	for {
+		b.mu.Lock()
+		seen, ended, streamErr := slices.Contains(b.marks, mark), b.ended, b.streamErr
+		b.mu.Unlock()
+		switch {
+		case seen:
+			return nil
+		case ended:
+			return fmt.Errorf("the console collector stopped early (%v)", streamErr)
+		case time.Now().After(deadline):
+			return fmt.Errorf("the console collector never received the mark %q", mark)
+		}
+		time.Sleep(20 * time.Millisecond)
+	}
+}
+
+// consoleErrors are the console errors collected so far.
 func (b *browser) consoleErrors() []string {
 	b.mu.Lock()
 	defer b.mu.Unlock()
-	return append([]string(nil), b.errors...)
+	return slices.Clone(b.errors)
 }
 
 func (b *browser) do(t testing.TB, steps ...chromedp.Action[chromedp.Void]) {

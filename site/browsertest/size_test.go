@@ -12,14 +12,32 @@ import (
 	"github.com/cyclegan-go/cyclegan/site"
 )
 
-// The browser program must not link the native-only tensor library, and
-// must stay small: the budget is 4 MB and 1.5 MB gzip-compressed.
-// Both budgets are asserted (docs/PERF.md, "Browser", says where the bytes go).
+// The budget of cyclegan.wasm comes from what a first visit needs on a slow
+// mobile link: Lighthouse's "Slow 4G" profile, 1638.4 kbit/s = 204,800
+// bytes a second (150 ms round trips). The target is a first translation
+// within 12 s of opening the page, the downloads sharing the link:
+//
+//	the page (HTML, CSS, scripts, wasm_exec.js; ~14 kB gzip)      ~0.1 s
+//	the default model (int8, zstd: ~1.06 MB, compresses no more)  ~5.2 s
+//	round trips (connections and requests: about 5 × 150 ms)      ~0.7 s
+//	cyclegan.wasm                                                  6   s
+//
+// so the program gets 6 s: 6 × 204,800 = 1,228,800 bytes gzip-compressed
+// (gzip -9; Brotli, where the host uses it, is smaller). Later visits come
+// from the service worker's cache. The raw size is what the browser
+// compiles and holds in memory; it keeps the ceiling of 4 MB.
+//
+// Keep headroom by making the binary smaller, not by raising these numbers:
+// docs/PERF.md ("Size of cyclegan.wasm") says where the bytes go.
 const (
-	gzipBudget = 1_500_000
-	rawBudget  = 4_000_000
+	slow4GBytesPerSecond = 1_638_400 / 8
+	wasmSeconds          = 6
+	gzipBudget           = wasmSeconds * slow4GBytesPerSecond // 1,228,800
+	rawBudget            = 4_000_000
 )
 
+// TestWasmLinksNoGorgonia: the browser program must not link the
+// native-only tensor libraries (gorgonia, gonum).
 func TestWasmLinksNoGorgonia(t *testing.T) {
 	root, err := site.ModuleRoot()
 	if err != nil {
@@ -43,6 +61,7 @@ func TestWasmLinksNoGorgonia(t *testing.T) {
 	}
 }
 
+// TestWasmSize builds the site and holds cyclegan.wasm to the budgets above.
 func TestWasmSize(t *testing.T) {
 	dir := builtSite(t)
 	b, err := os.ReadFile(filepath.Join(dir, site.WasmName))
@@ -50,14 +69,26 @@ func TestWasmSize(t *testing.T) {
 		t.Fatal(err)
 	}
 	var z bytes.Buffer
-	zw, _ := gzip.NewWriterLevel(&z, gzip.BestCompression)
+	zw, err := gzip.NewWriterLevel(&z, gzip.BestCompression)
+	if err != nil {
+		t.Fatal(err)
+	}
 	zw.Write(b)
-	zw.Close()
-	t.Logf("%s: %d bytes, %d gzip -9 (budget %d / %d)", site.WasmName, len(b), z.Len(), rawBudget, gzipBudget)
+	if err := zw.Close(); err != nil {
+		t.Fatal(err)
+	}
+	t.Logf("%s: %d bytes (budget %d, %.1f%% left), %d gzip -9 (budget %d, %.1f%% left; %.1f s on Slow 4G)",
+		site.WasmName, len(b), rawBudget, headroom(len(b), rawBudget),
+		z.Len(), gzipBudget, headroom(z.Len(), gzipBudget), float64(z.Len())/slow4GBytesPerSecond)
 	if z.Len() > gzipBudget {
-		t.Errorf("gzip-compressed %s is %d bytes, budget %d", site.WasmName, z.Len(), gzipBudget)
+		t.Errorf("gzip-compressed %s is %d bytes, budget %d (%d s on Slow 4G)", site.WasmName, z.Len(), gzipBudget, wasmSeconds)
 	}
 	if len(b) > rawBudget {
 		t.Errorf("%s is %d bytes, budget %d", site.WasmName, len(b), rawBudget)
 	}
+}
+
+// headroom is how far size is under budget, in percent of the budget.
+func headroom(size, budget int) float64 {
+	return 100 * float64(budget-size) / float64(budget)
 }

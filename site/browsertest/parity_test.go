@@ -1,0 +1,122 @@
+package browsertest
+
+import (
+	"fmt"
+	"image"
+	"image/png"
+	"os"
+	"os/exec"
+	"path/filepath"
+	"strings"
+	"sync"
+	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/cyclegan-go/cyclegan/site"
+	"github.com/cyclegan-go/cyclegan/translate"
+)
+
+// The command and the page go through one translate path (package
+// translate): the same photo and weights give the same pixels, within one
+// level, at odd sizes, and the same error for a photo too small to
+// translate.
+
+var (
+	cliOnce sync.Once
+	cliExe  string
+	cliErr  error
+)
+
+// cyclegan builds the command once per test binary, beside the built site
+// (removed by TestMain).
+func cyclegan(t *testing.T) string {
+	t.Helper()
+	builtSite(t)
+	cliOnce.Do(func() {
+		var root string
+		if root, cliErr = site.ModuleRoot(); cliErr != nil {
+			return
+		}
+		cliExe = filepath.Join(tmpRoot, "cyclegan")
+		build := exec.Command("go", "build", "-o", cliExe, "./trainer")
+		build.Dir = root
+		if out, err := build.CombinedOutput(); err != nil {
+			cliErr = err
+			t.Logf("%s", out)
+		}
+	})
+	if cliErr != nil {
+		t.Fatalf("building cyclegan: %v", cliErr)
+	}
+	return cliExe
+}
+
+func TestCommandAndPageGiveTheSamePixels(t *testing.T) {
+	dir := builtSite(t)
+	exe := cyclegan(t)
+	b := newBrowser(t)
+	srv := serve(t, dir)
+	b.open(t, srv.URL+"/")
+	sizes := [][2]int{{9, 8}, {13, 11}, {37, 21}, {8, 45}, {101, 67}}
+	work := t.TempDir()
+	args := []string{"translate", "-w", modelPath, "--direction", "BtoA", "--max_size", "0", "-o", filepath.Join(work, "out")}
+	for i, sz := range sizes {
+		in := filepath.Join(work, "in", "photo"+string(rune('a'+i))+".png")
+		os.MkdirAll(filepath.Dir(in), 0o755)
+		os.Rename(writePNG(t, synthetic(sz[0], sz[1])), in)
+		args = append(args, in)
+	}
+	// One run of the command for every size: the generator is loaded once.
+	if out, err := exec.Command(exe, args...).CombinedOutput(); err != nil {
+		t.Fatalf("cyclegan translate: %v\n%s", err, out)
+	}
+	for i, sz := range sizes {
+		img := synthetic(sz[0], sz[1])
+		cli := readNRGBA(t, filepath.Join(work, "out", "photo"+string(rune('a'+i))+"_BtoA.png"))
+		if b := cli.Bounds(); b.Dx() != sz[0] || b.Dy() != sz[1] {
+			t.Fatalf("%dx%d: the command wrote %dx%d", sz[0], sz[1], b.Dx(), b.Dy())
+		}
+		compare(t, "page vs command at "+fmt.Sprintf("%dx%d", sz[0], sz[1]), translateInPage(t, b, img, "BtoA"), cli.Pix)
+	}
+}
+
+func TestCommandAndPageRefuseATinyPhotoAlike(t *testing.T) {
+	dir := builtSite(t)
+	exe := cyclegan(t)
+	b := newBrowser(t)
+	srv := serve(t, dir)
+	b.open(t, srv.URL+"/")
+	want := translate.CheckSize(5, 7).Error() // "image too small to translate: it is 5×7 pixels and needs at least 8 on each side"
+	photo := writePNG(t, synthetic(5, 7))
+	out, err := exec.Command(exe, "translate", "-w", modelPath, "-o", filepath.Join(t.TempDir(), "x.png"), photo).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), want) {
+		t.Errorf("cyclegan translate of a 5×7 photo: %v, output %q; want an error containing %q", err, out, want)
+	}
+	b.do(t, chromedp.SetUploadFiles("#file", []string{photo}))
+	if s := b.waitError(t); !strings.Contains(s, want) {
+		t.Errorf("the page shows %q for a 5×7 photo; want it to contain %q", s, want)
+	}
+}
+
+// readNRGBA decodes a PNG into 8-bit non-premultiplied RGBA.
+func readNRGBA(t *testing.T, path string) *image.NRGBA {
+	t.Helper()
+	fh, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	m, err := png.Decode(fh)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	bounds := m.Bounds()
+	out := image.NewNRGBA(bounds)
+	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+		for x := bounds.Min.X; x < bounds.Max.X; x++ {
+			out.Set(x, y, m.At(x, y))
+		}
+	}
+	return out
+}
