@@ -5,10 +5,11 @@ export GOTOOLCHAIN := go1.27.3
 export GOEXPERIMENT := simd
 
 GO      ?= go
-GOROOT  := $(shell $(GO) env GOROOT)
+# (GNU make before 4.4 does not pass exported variables to $(shell): name the toolchain here)
+GOROOT  := $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) env GOROOT)
 WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 
-.PHONY: all build test test-native test-purego test-wasm test-fuzz bench wasm site demo zoo models gallery pictures bench-ort-web clean
+.PHONY: all build test test-deps test-native test-purego test-wasm test-race test-fuzz bench wasm site demo zoo models gallery pictures bench-ort-web clean
 
 all: build
 
@@ -17,18 +18,30 @@ build:
 	$(GO) build -o bin/cyclegan ./trainer
 
 ## test: native tests with the SIMD kernels, again with the portable kernels (purego),
-## nn and weights under js/wasm in node, and a short run of each fuzzer from its seed corpus
-test: test-native test-purego test-wasm test-fuzz
+## nn and weights under js/wasm in node, the race detector on the concurrent parts, and a short
+## run of each fuzzer from its seed corpus;
+## test-deps first installs node and Chromium if missing (scripts/test-deps.sh)
+test: test-native test-purego test-wasm test-race test-fuzz
 
-test-native:
+## test-deps: node and Chromium, installed with apt-get when run as root, or a stop with the command to run
+test-deps:
+	scripts/test-deps.sh
+
+test-native: test-deps
 	$(GO) test -count=1 ./...
 
-test-purego:
+test-purego: test-deps
 	$(GO) test -count=1 -tags purego ./...
 
-test-wasm:
+test-wasm: test-deps
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -exec=$(WASMEXEC) ./nn
 	GOOS=js GOARCH=wasm $(GO) test -count=1 -short -exec=$(WASMEXEC) ./weights
+
+## test-race: the race detector on what runs concurrently: one model serving several translations
+## at once (translate) and the parallel kernels (nn)
+test-race: test-deps
+	$(GO) test -count=1 -race ./translate
+	$(GO) test -count=1 -race -run 'Parallel|Concurrent|Threads' ./nn
 
 ## test-fuzz: the weight-file and checkpoint fuzzers, briefly (FUZZTIME=10m for a long run)
 FUZZTIME ?= 10s
@@ -46,12 +59,13 @@ wasm:
 site: build
 	bin/cyclegan site -o dist -models models
 
-## demo: build dist/ and serve it on http://localhost:8080
+## demo: build dist/ and serve it on http://127.0.0.1:8080 (this machine only; ADDR=:8080 for every interface)
 demo: site
-	bin/cyclegan serve -addr :8080 dist
+	bin/cyclegan serve $(if $(ADDR),-addr $(ADDR)) dist
 
 ## bench: generator forward natively (1 and 2 threads) and in wasm, a training iteration,
-## and the PyTorch peer with ratios when python3-torch is installed (scripts/bench.sh)
+## and the PyTorch peer with ratios when python3-torch is installed, and ONNX Runtime's
+## native peer (onnxruntime-node, bench/ort_native) when node is (scripts/bench.sh)
 bench:
 	GO=$(GO) scripts/bench.sh
 
