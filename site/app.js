@@ -310,7 +310,7 @@
       }
       const pixels = new Uint8ClampedArray(imageData.data); // a copy; the caller keeps theirs
       const t0 = performance.now();
-      const res = await call({ type: 'translate', id: entry.name, direction, width: imageData.width, height: imageData.height, buffer: pixels.buffer },
+      const res = await call({ type: 'translate', id: entry.name, direction, width: imageData.width, height: imageData.height, buffer: pixels.buffer, source: opts.source },
         [pixels.buffer], opts.onProgress);
       const out = new ImageData(new Uint8ClampedArray(res.buffer), res.width, res.height);
       lastTiming = { workerMs: res.ms, totalMs: performance.now() - t0 };
@@ -380,8 +380,12 @@
     const ctx = canvas.getContext('2d');
     ctx.imageSmoothingQuality = 'high';
     ctx.drawImage(bitmap, 0, 0, w, h);
+    const sourceWidth = bitmap.width, sourceHeight = bitmap.height;
     bitmap.close();
-    const photo = { name: file.name || 'photo', imageData: ctx.getImageData(0, 0, w, h), note };
+    // source: the photo's own size and the limit it was scaled to, so that the
+    // worker refuses a photo too thin to translate with the command's message.
+    const photo = { name: file.name || 'photo', imageData: ctx.getImageData(0, 0, w, h), note,
+      source: { width: sourceWidth, height: sourceHeight, maxSide: limit } };
     if (pageRun) {
       waiting = photo; // replaces any photo already waiting
       ui.queueNote.textContent = `Next: ${photo.name}, when the current photo is done.`;
@@ -423,7 +427,7 @@
     let startedAt = performance.now();
     try {
       const out = await translateImageData(photo.imageData, {
-        model: ui.model.value, direction, signal: controller.signal,
+        model: ui.model.value, direction, signal: controller.signal, source: photo.source,
         onProgress: showTranslateProgress,
       }, () => { startedAt = performance.now(); });
       ui.result.width = out.width;

@@ -45,7 +45,7 @@ self.onmessage = async (ev) => {
       postMessage({ req: m.req, type: 'done', info: { directions: Array.from(info.directions) } });
     } else if (m.type === 'translate') {
       const r = await go.translate(m.id, m.direction, new Uint8ClampedArray(m.buffer), m.width, m.height,
-        (done, total, ms) => progress({ done, total, ms }));
+        (done, total, ms) => progress({ done, total, ms }), m.source || null);
       const buf = r.pixels.buffer;
       postMessage({ req: m.req, type: 'done', info: { width: r.width, height: r.height, ms: r.ms, buffer: buf } }, [buf]);
     } else if (m.type === 'unload') {

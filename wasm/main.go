@@ -5,13 +5,15 @@
 // globalThis.cycleganGo to
 //
 //	load(id, stream, sha256, label, onProgress(bytes)) → Promise<{directions}>
-//	translate(id, direction, pixels, width, height, onProgress(done, total, ms))
+//	translate(id, direction, pixels, width, height, onProgress(done, total, ms), source)
 //	    → Promise<{pixels, width, height, ms}>
 //	unload(id)
 //	version
 //
 // load decodes a weight file from a ReadableStream while it downloads;
-// translate runs the generator on RGBA pixels (a Uint8ClampedArray).
+// translate runs the generator on RGBA pixels (a Uint8ClampedArray); source,
+// when given, is {width, height, maxSide}: the photo's size before the page
+// scaled it (onProgress reports units of work).
 package main
 
 import (
@@ -119,7 +121,7 @@ func load(args []js.Value) (any, error) {
 	return jsx.Object(map[string]any{"directions": dirs, "labels": jsx.Object(labels), "name": m.Name()}), nil
 }
 
-// translate(id, direction, pixels, width, height, onProgress)
+// translate(id, direction, pixels, width, height, onProgress, source)
 func translateJS(args []js.Value) (any, error) {
 	if len(args) < 5 {
 		return nil, errors.New("translate(id, direction, pixels, width, height, onProgress): missing arguments")
@@ -135,6 +137,14 @@ func translateJS(args []js.Value) (any, error) {
 	tr, err := m.Translator(dir)
 	if err != nil {
 		return nil, fmt.Errorf("model %s: %w", id, err)
+	}
+	if len(args) > 6 && args[6].Type() == js.TypeObject {
+		// The photo's own size and the long side the page scaled it to: a
+		// photo too thin to translate gets the command's message.
+		src := args[6]
+		if err := translate.CheckFit(src.Get("width").Int(), src.Get("height").Int(), src.Get("maxSide").Int()); err != nil {
+			return nil, err
+		}
 	}
 	pixels, err := jsx.Bytes(args[2])
 	if err != nil {

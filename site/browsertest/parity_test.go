@@ -120,3 +120,23 @@ func readNRGBA(t *testing.T, path string) *image.NRGBA {
 	}
 	return out
 }
+
+// A photo too thin to translate once scaled to the page's limit (1024) is
+// refused with the command's message, which names both sizes.
+func TestCommandAndPageRefuseAThinPhotoAlike(t *testing.T) {
+	dir := builtSite(t)
+	exe := cyclegan(t)
+	b := newBrowser(t)
+	srv := serve(t, dir)
+	b.open(t, srv.URL+"/")
+	want := translate.CheckFit(3000, 12, 1024).Error() // "... it is 3000×12 pixels, 1024×4 after scaling its long side to 1024, ..."
+	photo := writePNG(t, synthetic(3000, 12))
+	out, err := exec.Command(exe, "translate", "-w", modelPath, "--max_size", "1024", "-o", filepath.Join(t.TempDir(), "x.png"), photo).CombinedOutput()
+	if err == nil || !strings.Contains(string(out), want) {
+		t.Errorf("cyclegan translate of a 3000×12 photo: %v, output %q; want an error containing %q", err, out, want)
+	}
+	b.do(t, chromedp.SetUploadFiles("#file", []string{photo}))
+	if s := b.waitError(t); !strings.Contains(s, want) {
+		t.Errorf("the page shows %q for a 3000×12 photo; want it to contain %q", s, want)
+	}
+}
