@@ -7,6 +7,7 @@ import (
 	"math/rand/v2"
 	"os"
 	"path/filepath"
+	"runtime"
 	"testing"
 
 	"github.com/cyclegan-go/cyclegan/nn"
@@ -22,7 +23,7 @@ import (
 // time per photo is close to BenchmarkGeneratorForward's (nn). Reported as
 // ms/photo.
 //
-//	go test -run '^$' -bench TranslateFolder -benchtime 2x -cpu 1,2 ./trainer
+//	go test -run '^$' -bench TranslateFolder -benchtime 2x ./trainer
 func BenchmarkTranslateFolder(b *testing.B) {
 	const photos, size = 4, 256
 	dir := b.TempDir()
@@ -45,30 +46,40 @@ func BenchmarkTranslateFolder(b *testing.B) {
 		{"ngf64-b9", nn.GeneratorConfig{InputNC: 3, OutputNC: 3, NGF: 64, NBlocks: 9}},
 		{"ngf16-b6", nn.GeneratorConfig{InputNC: 3, OutputNC: 3, NGF: 16, NBlocks: 6}},
 	} {
-		b.Run(c.name, func(b *testing.B) {
-			g := nn.NewResnetGenerator(c.cfg)
-			nn.InitNormal(g.Params(), 0.02, rand.New(rand.NewPCG(1, 2)))
-			f := &weights.File{Meta: weights.Meta{Storage: "f32", Provenance: weights.Provenance{Source: "trained"}}}
-			f.AddGenerator("G_A", "a", "b", g)
-			wpath := filepath.Join(dir, c.name+".cgw")
-			if err := weights.WriteFile(wpath, f); err != nil {
-				b.Fatal(err)
-			}
-			for b.Loop() {
-				m, err := translate.Open(wpath)
-				if err != nil {
-					b.Fatal(err)
-				}
-				tr, _ := m.Translator("AtoB")
-				jobs, err := planOutputs([]string{filepath.Join(dir, "in")}, filepath.Join(dir, "out-"+c.name), "AtoB")
-				if err != nil {
-					b.Fatal(err)
-				}
-				if failed := translateAll(tr, jobs, translateLimits{memory: translate.DefaultMemoryLimit}, 95, io.Discard); failed != 0 {
-					b.Fatalf("%d photos failed", failed)
-				}
-			}
-			b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N*photos), "ms/photo")
-		})
+		for _, threads := range []int{1, 2} {
+			b.Run(fmt.Sprintf("%s/threads=%d", c.name, threads), func(b *testing.B) {
+				defer runtime.GOMAXPROCS(runtime.GOMAXPROCS(threads)) // the threads of the whole run, as GOMAXPROCS=N cyclegan translate
+				benchmarkTranslateFolder(b, dir, c.name, c.cfg, photos)
+			})
+		}
 	}
+}
+
+// benchmarkTranslateFolder times `cyclegan translate` runs over the photos
+// of dir/in (photos of them) with a random generator of config cfg: each run
+// opens the weight file, then translates the folder.
+func benchmarkTranslateFolder(b *testing.B, dir, name string, cfg nn.GeneratorConfig, photos int) {
+	g := nn.NewResnetGenerator(cfg)
+	nn.InitNormal(g.Params(), 0.02, rand.New(rand.NewPCG(1, 2)))
+	f := &weights.File{Meta: weights.Meta{Storage: "f32", Provenance: weights.Provenance{Source: "trained"}}}
+	f.AddGenerator("G_A", "a", "b", g)
+	wpath := filepath.Join(dir, name+".cgw")
+	if err := weights.WriteFile(wpath, f); err != nil {
+		b.Fatal(err)
+	}
+	for b.Loop() {
+		m, err := translate.Open(wpath)
+		if err != nil {
+			b.Fatal(err)
+		}
+		tr, _ := m.Translator("AtoB")
+		jobs, err := planOutputs([]string{filepath.Join(dir, "in")}, filepath.Join(dir, "out-"+name), "AtoB")
+		if err != nil {
+			b.Fatal(err)
+		}
+		if failed := translateAll(tr, jobs, translateLimits{memory: translate.DefaultMemoryLimit}, 95, io.Discard); failed != 0 {
+			b.Fatalf("%d photos failed", failed)
+		}
+	}
+	b.ReportMetric(float64(b.Elapsed().Milliseconds())/float64(b.N*photos), "ms/photo")
 }
