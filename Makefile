@@ -43,13 +43,14 @@ test-race: test-deps
 	$(GO) test -count=1 -race ./translate
 	$(GO) test -count=1 -race -run 'Parallel|Concurrent|Threads' ./nn
 
-## test-fuzz: the weight-file and checkpoint fuzzers, briefly (FUZZTIME=10m for a long run)
+## test-fuzz: the weight-file, checkpoint and translate fuzzers, briefly (FUZZTIME=10m for a long run)
 FUZZTIME ?= 10s
 test-fuzz:
 	$(GO) test -run XXX -fuzz '^FuzzRead$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./weights
 	$(GO) test -run XXX -fuzz '^FuzzReadBody$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./weights
 	$(GO) test -run XXX -fuzz '^FuzzDecodeMeta$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./weights
 	$(GO) test -run XXX -fuzz '^FuzzParse$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./weights/pth
+	$(GO) test -run XXX -fuzz '^FuzzTranslate$$' -fuzztime $(FUZZTIME) -fuzzminimizetime 100x ./translate
 
 ## wasm: the browser program alone, as `make site` builds it (bin/cyclegan.wasm)
 wasm:
