@@ -32,18 +32,7 @@ func (l *ReLU) Backward(x, y, dy *Tensor) *Tensor {
 // backwardInPlace turns dy into dx.
 func (*ReLU) backwardInPlace(x, y, dy *Tensor) {
 	checkSame("ReLU", y, dy)
-	parallelElems(len(dy.Data), 0.5, func(lo, hi int) {
-		g := dy.Data[lo:hi]
-		for i, v := range y.Data[lo:hi] {
-			// A bit mask, not a branch: signs are random, and a mispredicted
-			// branch per element made this loop five times slower.
-			var m uint32
-			if v > 0 {
-				m = 0xFFFFFFFF
-			}
-			g[i] = math.Float32frombits(math.Float32bits(g[i]) & m)
-		}
-	})
+	parallelElems(len(dy.Data), 0.5, func(lo, hi int) { reluGradRow(dy.Data[lo:hi], y.Data[lo:hi]) })
 }
 
 // LeakyReLU is x for x > 0 and Slope·x otherwise.
@@ -61,14 +50,7 @@ func (*LeakyReLU) Params() []*Param { return nil }
 func (l *LeakyReLU) Forward(x *Tensor) *Tensor { y := x.Clone(); l.forwardInPlace(y); return y }
 
 func (l *LeakyReLU) forwardInPlace(x *Tensor) {
-	parallelElems(len(x.Data), 1, func(i0, i1 int) {
-		d := x.Data[i0:i1]
-		for i, v := range d {
-			if !(v > 0) {
-				d[i] = v * l.Slope
-			}
-		}
-	})
+	parallelElems(len(x.Data), 1, func(i0, i1 int) { leakyRow(x.Data[i0:i1], l.Slope) })
 }
 
 // Backward passes dy where x > 0 and Slope·dy elsewhere.

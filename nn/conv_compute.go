@@ -341,13 +341,12 @@ func (s *im2colB) packValid(dst []float32, nr, p0, kc, j0, nc int) {
 			gatherRows(pan, nr, s.x, taps, src[0])
 			continue
 		}
-		for p, tap := range taps {
-			row := pan[p*nr : p*nr+nr]
-			for i, sg := range segs {
-				copyRow(row[sg.off:sg.off+sg.n], s.x[tap+src[i]:])
-			}
-			clear(row[width:])
+		var runBuf [64]panelRun
+		runs := runBuf[:len(segs)]
+		for i, sg := range segs {
+			runs[i] = panelRun{dst: sg.off, src: src[i], n: sg.n}
 		}
+		gatherRuns(pan, nr, width, s.x, taps, runs)
 	}
 }
 

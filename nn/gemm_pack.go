@@ -130,10 +130,37 @@ func packAPanel(pan []float32, mr int, trans bool, alpha float32, a []float32, l
 		}
 		return
 	}
+	if alpha == 1 && mr%8 == 0 {
+		packAPanelRuns(pan, mr, a, lda, i0, pc, kcb)
+		return
+	}
 	for i := 0; i < mr; i++ {
 		src := a[(i0+i)*lda+pc : (i0+i)*lda+pc+kcb]
 		for p, v := range src {
 			pan[p*mr+i] = v * alpha
+		}
+	}
+}
+
+// packAPanelRuns is packAPanel for A stored m×k, alpha 1 and a panel of
+// whole groups of 8 rows (the AVX-512 kernel's): 8×8 blocks moved by
+// transpose8, the last kcb mod 8 columns one by one.
+func packAPanelRuns(pan []float32, mr int, a []float32, lda, i0, pc, kcb int) {
+	var offs [8]int
+	whole := kcb &^ 7
+	for g := 0; g < mr; g += 8 {
+		for i := range offs {
+			offs[i] = (i0 + g + i) * lda
+		}
+		for p := 0; p < whole; p += 8 {
+			transpose8(pan[p*mr+g:], mr, a, pc+p, &offs)
+		}
+	}
+	p := whole
+	for i := 0; i < mr; i++ {
+		src := a[(i0+i)*lda+pc+p : (i0+i)*lda+pc+kcb]
+		for q, v := range src {
+			pan[(p+q)*mr+i] = v
 		}
 	}
 }

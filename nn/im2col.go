@@ -87,9 +87,12 @@ func im2colRowsChannels(x []float32, c0, c1, h, w int, g ConvGeom, oy0, oy1 int,
 					}
 					clearShort(dst[:t0])
 					clearShort(dst[t1:])
-					if sw == 1 {
+					switch sw {
+					case 1:
 						copyRow(dst[t0:t1], plane[iy*w+ix0+t0:])
-					} else {
+					case 2:
+						gatherStride2(dst[t0:t1], plane[iy*w+ix0+t0*sw:])
+					default:
 						gatherStrided(dst[t0:t1], plane[iy*w+ix0+t0*sw:], sw)
 					}
 				}

@@ -73,11 +73,7 @@ func addInto(dst, src []float32) {
 func addBiasGrad(db []float32, dy []float32, n, c, plane int) {
 	for i := 0; i < n; i++ {
 		for ch := 0; ch < c; ch++ {
-			var s float64
-			for _, v := range dy[(i*c+ch)*plane : (i*c+ch+1)*plane] {
-				s += float64(v)
-			}
-			db[ch] += float32(s)
+			db[ch] += float32(sumRow64(dy[(i*c+ch)*plane : (i*c+ch+1)*plane]))
 		}
 	}
 }

@@ -103,17 +103,9 @@ func (l *InstanceNorm2d) backwardInPlace(x, y, dy *Tensor) {
 			xp := x.Data[i*hw : (i+1)*hw]
 			gp := dy.Data[i*hw : (i+1)*hw]
 			mean, inv := l.planeStats(xp)
-			var sg, sgx float64
-			for j, g := range gp {
-				sg += float64(g)
-				sgx += float64(g) * (float64(xp[j]) - mean) * inv
-			}
+			sg, sgx := normGradSums(gp, xp, mean, inv)
 			mg, mgx := float32(sg/float64(hw)), float32(sgx/float64(hw))
-			m, r := float32(mean), float32(inv)
-			for j, g := range gp {
-				xh := (xp[j] - m) * r
-				gp[j] = r * (g - mg - xh*mgx)
-			}
+			normGradRow(gp, xp, float32(mean), float32(inv), mg, mgx)
 		}
 	})
 }

@@ -118,3 +118,123 @@ func gatherRows(dst []float32, nr int, x []float32, taps []int, off int) {
 	}
 	archsimd.ClearAVXUpperBits()
 }
+
+// gatherRuns sets, for every p and every run r, the n floats of row p of
+// dst (nr floats at p·nr) from column r.dst to those of x at taps[p]+r.src,
+// and clears the row from column width on: a panel whose columns span
+// output rows (a plane width that is not a multiple of nr). Each run goes
+// by 8-wide vectors, its last 8 floats by one vector that may overlap the
+// previous one (runs shorter than 8 go one by one), all without a call per
+// run. taps must be increasing.
+func gatherRuns(dst []float32, nr, width int, x []float32, taps []int, runs []panelRun) {
+	n := len(taps)
+	if n == 0 || !vecSIMD {
+		gatherRunsGo(dst, nr, width, x, taps, runs)
+		return
+	}
+	_ = dst[n*nr-1]
+	for _, r := range runs {
+		if r.n == 0 {
+			continue
+		}
+		if r.dst < 0 || r.n < 0 || r.dst+r.n > width || width > nr {
+			panic("nn: gatherRuns: run outside the row")
+		}
+		_ = x[taps[0]+r.src]
+		_ = x[taps[n-1]+r.src+r.n-1]
+	}
+	pd, px := unsafe.Pointer(&dst[0]), unsafe.Pointer(&x[0])
+	for p, t := range taps {
+		d := unsafe.Add(pd, 4*nr*p)
+		for _, r := range runs {
+			rd, rs := unsafe.Add(d, 4*r.dst), unsafe.Add(px, 4*(t+r.src))
+			if r.n < 8 {
+				// as integers: scalar float moves are legacy SSE, slow
+				// while the upper halves of the ymm registers are dirty
+				for i := range r.n {
+					*(*uint32)(unsafe.Add(rd, 4*i)) = *(*uint32)(unsafe.Add(rs, 4*i))
+				}
+				continue
+			}
+			for i := 0; i < r.n-8; i += 8 {
+				archsimd.LoadFloat32x8Array((*[8]float32)(unsafe.Add(rs, 4*i))).StoreArray((*[8]float32)(unsafe.Add(rd, 4*i)))
+			}
+			i := r.n - 8
+			archsimd.LoadFloat32x8Array((*[8]float32)(unsafe.Add(rs, 4*i))).StoreArray((*[8]float32)(unsafe.Add(rd, 4*i)))
+		}
+		for j := width; j < nr; j++ {
+			*(*uint32)(unsafe.Add(d, 4*j)) = 0
+		}
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// reluGradRow keeps g[i] where y[i] > 0 and sets it to 0 elsewhere (NaN
+// included): ReLU's backward pass.
+func reluGradRow(g, y []float32) {
+	n := len(g)
+	if n == 0 || !vecSIMD {
+		reluGradRowGo(g, y)
+		return
+	}
+	_ = y[n-1]
+	pg, py := unsafe.Pointer(&g[0]), unsafe.Pointer(&y[0])
+	var zero archsimd.Float32x8
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		a := (*[8]float32)(unsafe.Add(pg, 4*i))
+		m := archsimd.LoadFloat32x8Array((*[8]float32)(unsafe.Add(py, 4*i))).Greater(zero)
+		archsimd.LoadFloat32x8Array(a).Masked(m).StoreArray(a)
+	}
+	archsimd.ClearAVXUpperBits()
+	reluGradRowGo(g[i:], y[i:n])
+}
+
+// leakyRow sets every value of x that is not > 0 (NaN included) to itself
+// times slope: LeakyReLU's forward pass.
+func leakyRow(x []float32, slope float32) {
+	n := len(x) &^ 7
+	if n < len(x) { // the tail first, before any AVX code (see adamKernel in trainer/train)
+		leakyRowGo(x[n:], slope)
+	}
+	if n == 0 || !vecSIMD {
+		leakyRowGo(x[:n], slope)
+		return
+	}
+	p := unsafe.Pointer(&x[0])
+	s := archsimd.BroadcastFloat32x8(slope)
+	var zero archsimd.Float32x8
+	for i := 0; i < n; i += 8 {
+		a := (*[8]float32)(unsafe.Add(p, 4*i))
+		v := archsimd.LoadFloat32x8Array(a)
+		v.IfElse(v.Greater(zero), v.Mul(s)).StoreArray(a)
+	}
+	archsimd.ClearAVXUpperBits()
+}
+
+// evenOrder undoes the lane order of VSHUFPS's pick of even floats.
+var evenOrder = [8]uint32{0, 1, 4, 5, 2, 3, 6, 7}
+
+// gatherStride2 sets d[t] = src[2t] for every t (unrolling a convolution
+// with stride 2): 16 floats loaded as two vectors, their even floats picked
+// by VSHUFPS (per 128-bit half) and put in order by VPERMPS.
+func gatherStride2(d, src []float32) {
+	n := len(d)
+	if n == 0 || !vecSIMD {
+		gatherStride2Go(d, src)
+		return
+	}
+	_ = src[2*n-2]
+	pd, ps := unsafe.Pointer(&d[0]), unsafe.Pointer(&src[0])
+	idx := archsimd.LoadUint32x8Array(&evenOrder)
+	i := 0
+	for ; i+8 <= n && 2*i+16 <= len(src); i += 8 {
+		lo := archsimd.LoadFloat32x8Array((*[8]float32)(unsafe.Add(ps, 8*i)))
+		hi := archsimd.LoadFloat32x8Array((*[8]float32)(unsafe.Add(ps, 8*i+32)))
+		lo.ConcatPermuteScalarsGrouped(0, 2, 4, 6, hi).Permute(idx).StoreArray((*[8]float32)(unsafe.Add(pd, 4*i)))
+	}
+	archsimd.ClearAVXUpperBits()
+	for ; i < n; i++ { // as integers: no legacy-SSE float moves
+		*(*uint32)(unsafe.Add(pd, 4*i)) = *(*uint32)(unsafe.Add(ps, 8*i))
+	}
+}

@@ -15,3 +15,9 @@ func reluRow(x []float32)        { reluRowGo(x) }
 func gatherRows(dst []float32, nr int, x []float32, taps []int, off int) {
 	gatherRowsGo(dst, nr, x, taps, off)
 }
+func gatherRuns(dst []float32, nr, width int, x []float32, taps []int, runs []panelRun) {
+	gatherRunsGo(dst, nr, width, x, taps, runs)
+}
+func reluGradRow(g, y []float32)          { reluGradRowGo(g, y) }
+func leakyRow(x []float32, slope float32) { leakyRowGo(x, slope) }
+func gatherStride2(d, src []float32)      { gatherStride2Go(d, src) }

@@ -93,3 +93,16 @@ func gatherRows(dst []float32, nr int, x []float32, taps []int, off int) {
 		v1.StoreArray((*[4]float32)(unsafe.Add(d, 16)))
 	}
 }
+
+// gatherRuns is gatherRunsGo (panels across output rows are rare enough in
+// wasm's workloads not to need a vector version).
+func gatherRuns(dst []float32, nr, width int, x []float32, taps []int, runs []panelRun) {
+	gatherRunsGo(dst, nr, width, x, taps, runs)
+}
+
+// reluGradRow and leakyRow are their portable loops in wasm.
+func reluGradRow(g, y []float32)          { reluGradRowGo(g, y) }
+func leakyRow(x []float32, slope float32) { leakyRowGo(x, slope) }
+
+// gatherStride2 is its portable loop in wasm.
+func gatherStride2(d, src []float32) { gatherStride2Go(d, src) }

@@ -85,9 +85,10 @@ func (a *Adam) Update(lr float64) {
 // adamChunk is the number of parameters one goroutine updates at a time.
 const adamChunk = 1 << 16
 
-// adamKernel is the element-wise update over plain slices, in PyTorch's
-// order of float32 operations.
-func adamKernel(p, g, m, v []float32, b1, omb1, b2, omb2, bc2sqrt, eps, stepSize float32) {
+// adamKernelGo is the element-wise update over plain slices, in PyTorch's
+// order of float32 operations (adamKernel: the vector version where there
+// is one, adam_amd64.go, same operations so the same bits).
+func adamKernelGo(p, g, m, v []float32, b1, omb1, b2, omb2, bc2sqrt, eps, stepSize float32) {
 	m = m[:len(p)]
 	v = v[:len(p)]
 	g = g[:len(p)]

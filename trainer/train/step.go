@@ -71,6 +71,9 @@ func (m *Model) Step(realA, realB *nn.Tensor, lr float64, rng *rand.Rand) (Losse
 	lA, lB, lIdt := float32(m.LambdaA), float32(m.LambdaB), float32(m.LambdaIdt)
 	// dL/dfake_B = D_A's input gradient + G_B's (through rec_A); likewise fake_A.
 	var dPredA, dRecA, dPredB, dRecB *nn.Tensor
+	// D_A(fake_B) and D_B(fake_A) are kept for the discriminators' step,
+	// which sees the same fakes (from the image pools) more often than not.
+	var seenA, seenB recordedD
 	both(func() {
 		if m.LambdaIdt > 0 {
 			idtA, tIdtA := m.GA.ForwardTrain(realB)
@@ -83,7 +86,7 @@ func (m *Model) Step(realA, realB *nn.Tensor, lr float64, rng *rand.Rand) (Losse
 		g := nn.NewTensor(predA.Shape...)
 		L.GA = mseLoss(predA.Data, 1, 1, g.Data)
 		dPredA = m.DA.BackwardInput(tPredA, g) // D frozen: no D gradients
-		tPredA.Release()
+		seenA = recordedD{input: fakeB, pred: predA, tape: tPredA}
 		g = nn.NewTensor(recB.Shape...)
 		L.CycleB = l1Loss(recB.Data, realB.Data, lB, g.Data) * float64(lB)
 		dRecB = m.GA.Backward(tRecB, g)
@@ -100,7 +103,7 @@ func (m *Model) Step(realA, realB *nn.Tensor, lr float64, rng *rand.Rand) (Losse
 		g := nn.NewTensor(predB.Shape...)
 		L.GB = mseLoss(predB.Data, 1, 1, g.Data)
 		dPredB = m.DB.BackwardInput(tPredB, g)
-		tPredB.Release()
+		seenB = recordedD{input: fakeA, pred: predB, tape: tPredB}
 		g = nn.NewTensor(recA.Shape...)
 		L.CycleA = l1Loss(recA.Data, realA.Data, lA, g.Data) * float64(lA)
 		dRecA = m.GB.Backward(tRecA, g)
@@ -114,6 +117,8 @@ func (m *Model) Step(realA, realB *nn.Tensor, lr float64, rng *rand.Rand) (Losse
 	addInto(dFakeA.Data, dRecB.Data)
 
 	if err := checkFinite(L, "G_A", "G_B", "cycle_A", "cycle_B", "idt_A", "idt_B"); err != nil {
+		seenA.tape.Release()
+		seenB.tape.Release()
 		return L, nil, err
 	}
 	both(func() { m.GA.BackwardParams(tFakeB, dFakeB); tFakeB.Release() }, // real images need no gradient
@@ -125,7 +130,7 @@ func (m *Model) Step(realA, realB *nn.Tensor, lr float64, rng *rand.Rand) (Losse
 	m.OptD.ZeroGrad()
 	poolB := m.PoolB.Query(fakeB, rng)
 	poolA := m.PoolA.Query(fakeA, rng)
-	both(func() { L.DA = m.backwardD(m.DA, realB, poolB) }, func() { L.DB = m.backwardD(m.DB, realA, poolA) })
+	both(func() { L.DA = m.backwardD(m.DA, realB, poolB, seenA) }, func() { L.DB = m.backwardD(m.DB, realA, poolA, seenB) })
 	if err := checkFinite(L, "D_A", "D_B"); err != nil {
 		return L, nil, err
 	}
@@ -133,15 +138,33 @@ func (m *Model) Step(realA, realB *nn.Tensor, lr float64, rng *rand.Rand) (Losse
 	return L, &Visuals{RealA: realA, FakeB: fakeB, RecA: recA, RealB: realB, FakeA: fakeA, RecB: recB}, nil
 }
 
+// recordedD is a discriminator's forward pass made in the generators'
+// step: its input, output and tape.
+type recordedD struct {
+	input, pred *nn.Tensor
+	tape        *nn.Tape
+}
+
 // backwardD is the official backward_D_basic: LSGAN loss of D on a real
-// and a (detached) fake batch, halved; accumulates D's gradients.
-func (m *Model) backwardD(d *nn.Discriminator, real, fake *nn.Tensor) float64 {
+// and a (detached) fake batch, halved; accumulates D's gradients. When the
+// fake holds the same values as seen's input, seen's forward pass is the
+// one D would compute again (the same weights: the generators' step does
+// not change D, and the same input), so it is used instead, bit for bit
+// the same; backwardD releases seen's tape either way.
+func (m *Model) backwardD(d *nn.Discriminator, real, fake *nn.Tensor, seen recordedD) float64 {
+	if !sameBits(fake.Data, seen.input.Data) {
+		seen.tape.Release()
+		seen = recordedD{}
+	}
 	pr, tr := d.ForwardTrain(real)
 	g := nn.NewTensor(pr.Shape...)
 	lr := mseLoss(pr.Data, 1, 0.5, g.Data)
 	d.BackwardParams(tr, g) // neither input needs a gradient (the fake is detached)
 	tr.Release()
-	pf, tf := d.ForwardTrain(fake)
+	pf, tf := seen.pred, seen.tape
+	if tf == nil {
+		pf, tf = d.ForwardTrain(fake)
+	}
 	g = nn.NewTensor(pf.Shape...)
 	lf := mseLoss(pf.Data, 0, 0.5, g.Data)
 	d.BackwardParams(tf, g)
@@ -173,4 +196,17 @@ func both(a, b func()) {
 	wg.Go(a)
 	b()
 	wg.Wait()
+}
+
+// sameBits reports whether a and b hold the same float32 values bit for bit.
+func sameBits(a, b []float32) bool {
+	if len(a) != len(b) {
+		return false
+	}
+	for i, v := range a {
+		if math.Float32bits(v) != math.Float32bits(b[i]) {
+			return false
+		}
+	}
+	return true
 }
