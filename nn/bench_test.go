@@ -29,6 +29,22 @@ var benchGenerators = []struct {
 }
 
 // benchWithThreads runs f with GOMAXPROCS and the kernels' thread count set to th.
+// timeForward times g.Forward(x) after one untimed pass (which packs the
+// weights), reporting ms/op and GFLOP/s for flops a pass.
+func timeForward(b *testing.B, g *Generator, x *Tensor, flops float64) {
+	if _, err := g.Forward(x); err != nil {
+		b.Fatal(err)
+	}
+	cpu0 := processCPUSeconds()
+	for b.Loop() {
+		if _, err := g.Forward(x); err != nil {
+			b.Fatal(err)
+		}
+	}
+	b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N), "ms/op")
+	reportGFLOPs(b, flops, cpu0)
+}
+
 func benchWithThreads(th int, f func()) {
 	oldP := runtime.GOMAXPROCS(th)
 	oldT := parallelThreads
@@ -53,19 +69,7 @@ func BenchmarkGeneratorForward(b *testing.B) {
 		flops := 2 * float64(GeneratorMACs(bg.cfg, bg.size, bg.size))
 		for _, th := range benchThreads() {
 			b.Run(fmt.Sprintf("%s/threads=%d", bg.name, th), func(b *testing.B) {
-				benchWithThreads(th, func() {
-					if _, err := g.Forward(x); err != nil { // packs the weights
-						b.Fatal(err)
-					}
-					cpu0 := processCPUSeconds()
-					for b.Loop() {
-						if _, err := g.Forward(x); err != nil {
-							b.Fatal(err)
-						}
-					}
-					b.ReportMetric(b.Elapsed().Seconds()*1e3/float64(b.N), "ms/op")
-					reportGFLOPs(b, flops, cpu0)
-				})
+				benchWithThreads(th, func() { timeForward(b, g, x, flops) })
 			})
 		}
 	}

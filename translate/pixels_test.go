@@ -1,6 +1,7 @@
 package translate
 
 import (
+	"slices"
 	"testing"
 
 	"github.com/cyclegan-go/cyclegan/nn"
@@ -59,24 +60,12 @@ func TestReflectionPadding(t *testing.T) {
 			}
 		}
 	}
-	if back := cropTensor(p, 9, 9); !equal(back.Data, x.Data) {
+	if back := cropTensor(p, 9, 9); !slices.Equal(back.Data, x.Data) {
 		t.Error("crop after pad is not the original")
 	}
 	if padTensor(p) != p {
 		t.Error("a tensor already a multiple of 4 was copied")
 	}
-}
-
-func equal(a, b []float32) bool {
-	if len(a) != len(b) {
-		return false
-	}
-	for i := range a {
-		if a[i] != b[i] {
-			return false
-		}
-	}
-	return true
 }
 
 // grey is PIL's convert("L"): white stays 255, pure red is 76, green 150,

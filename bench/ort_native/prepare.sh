@@ -70,14 +70,7 @@ sys.argv = ["export_onnx.py", "--out", sys.argv[2]]
 export_onnx.main()
 EOF
 
-echo "== cyclegan import (float32 storage)"
-(cd "$root" && go build -o "$cache/bin/cyclegan" ./trainer)
-rm -rf "$cache/cgw"
-mkdir -p "$cache/cgw"
-for pth in "$cache"/torch/*.pth; do
-	name=$(basename "$pth" .pth)
-	"$cache/bin/cyclegan" import --dtype f32 --name "$name" -o "$cache/cgw/$name.cgw" "$pth"
-done
+"$root/bench/import_pth.sh" "$cache"
 
 echo "== fixed input"
 node "$root/bench/ort_native/run.js" --cache "$cache" --write-input

@@ -43,13 +43,6 @@ if ! "$python" -c 'import torch' 2>/dev/null; then
 fi
 "$python" "$root/bench/ort_web/export_onnx.py" --out "$cache/torch"
 
-echo "== cyclegan import (float32 storage)"
-(cd "$root" && go build -o "$cache/bin/cyclegan" ./trainer)
-rm -rf "$cache/cgw"
-mkdir -p "$cache/cgw"
-for pth in "$cache"/torch/*.pth; do
-	name=$(basename "$pth" .pth)
-	"$cache/bin/cyclegan" import --dtype f32 --name "$name" -o "$cache/cgw/$name.cgw" "$pth"
-done
+"$root/bench/import_pth.sh" "$cache"
 
 echo "== ready: $cache (onnxruntime-web $version)"

@@ -17,7 +17,6 @@ import (
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/cyclegan-go/cyclegan/site"
 	"github.com/cyclegan-go/cyclegan/translate"
 )
 
@@ -146,42 +145,16 @@ func resultPixels(t *testing.T, b *browser) (int, int, []byte) {
 	return r.W, r.H, data
 }
 
-// cliTranslate runs `cyclegan translate` (built from ../../trainer) on img.
+// cliTranslate runs `cyclegan translate` (built once, cyclegan) on img.
 func cliTranslate(t *testing.T, img *image.NRGBA, direction string) []byte {
 	t.Helper()
-	root, err := site.ModuleRoot()
-	if err != nil {
-		t.Fatal(err)
-	}
-	exe := filepath.Join(t.TempDir(), "cyclegan")
-	build := exec.Command("go", "build", "-o", exe, "./trainer")
-	build.Dir = root
-	if out, err := build.CombinedOutput(); err != nil {
-		t.Fatalf("building cyclegan: %v\n%s", err, out)
-	}
 	in := writePNG(t, img)
 	outPath := filepath.Join(t.TempDir(), "out.png")
-	cmd := exec.Command(exe, "translate", "-w", modelPath, "--direction", direction, "-max_size", "0", "-o", outPath, in)
+	cmd := exec.Command(cyclegan(t), "translate", "-w", modelPath, "--direction", direction, "-max_size", "0", "-o", outPath, in)
 	if out, err := cmd.CombinedOutput(); err != nil {
 		t.Fatalf("cyclegan translate: %v\n%s", err, out)
 	}
-	fh, err := os.Open(outPath)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
-	res, err := png.Decode(fh)
-	if err != nil {
-		t.Fatal(err)
-	}
-	bounds := res.Bounds()
-	nrgba := image.NewNRGBA(bounds)
-	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
-		for x := bounds.Min.X; x < bounds.Max.X; x++ {
-			nrgba.Set(x, y, res.At(x, y))
-		}
-	}
-	return nrgba.Pix
+	return readNRGBA(t, outPath).Pix
 }
 
 func writePNG(t *testing.T, img image.Image) string {

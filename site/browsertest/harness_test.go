@@ -4,9 +4,12 @@ import (
 	"context"
 	"errors"
 	"fmt"
+	"image"
+	"image/png"
 	"iter"
 	"net/http/httptest"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"slices"
 	"strings"
@@ -295,4 +298,56 @@ func (b *browser) waitError(t testing.TB) string {
 	}
 	t.Fatal("no error message appeared in the page")
 	return ""
+}
+
+var (
+	cliOnce sync.Once
+	cliExe  string
+	cliErr  error
+)
+
+// cyclegan builds the command once per test binary, beside the built site
+// (removed by TestMain).
+func cyclegan(t *testing.T) string {
+	t.Helper()
+	builtSite(t)
+	cliOnce.Do(func() {
+		var root string
+		if root, cliErr = site.ModuleRoot(); cliErr != nil {
+			return
+		}
+		cliExe = filepath.Join(tmpRoot, "cyclegan")
+		build := exec.Command("go", "build", "-o", cliExe, "./trainer")
+		build.Dir = root
+		if out, err := build.CombinedOutput(); err != nil {
+			cliErr = err
+			t.Logf("%s", out)
+		}
+	})
+	if cliErr != nil {
+		t.Fatalf("building cyclegan: %v", cliErr)
+	}
+	return cliExe
+}
+
+// readNRGBA decodes a PNG into 8-bit non-premultiplied RGBA.
+func readNRGBA(t *testing.T, path string) *image.NRGBA {
+	t.Helper()
+	fh, err := os.Open(path)
+	if err != nil {
+		t.Fatal(err)
+	}
+	defer fh.Close()
+	m, err := png.Decode(fh)
+	if err != nil {
+		t.Fatalf("%s: %v", path, err)
+	}
+	bounds := m.Bounds()
+	out := image.NewNRGBA(bounds)
+	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
+		for x := bounds.Min.X; x < bounds.Max.X; x++ {
+			out.Set(x, y, m.At(x, y))
+		}
+	}
+	return out
 }

@@ -2,18 +2,14 @@ package browsertest
 
 import (
 	"fmt"
-	"image"
-	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"strings"
-	"sync"
 	"testing"
 
 	"github.com/chromedp/chromedp"
 
-	"github.com/cyclegan-go/cyclegan/site"
 	"github.com/cyclegan-go/cyclegan/translate"
 )
 
@@ -21,36 +17,6 @@ import (
 // translate): the same photo and weights give the same pixels, within one
 // level, at odd sizes, and the same error for a photo too small to
 // translate.
-
-var (
-	cliOnce sync.Once
-	cliExe  string
-	cliErr  error
-)
-
-// cyclegan builds the command once per test binary, beside the built site
-// (removed by TestMain).
-func cyclegan(t *testing.T) string {
-	t.Helper()
-	builtSite(t)
-	cliOnce.Do(func() {
-		var root string
-		if root, cliErr = site.ModuleRoot(); cliErr != nil {
-			return
-		}
-		cliExe = filepath.Join(tmpRoot, "cyclegan")
-		build := exec.Command("go", "build", "-o", cliExe, "./trainer")
-		build.Dir = root
-		if out, err := build.CombinedOutput(); err != nil {
-			cliErr = err
-			t.Logf("%s", out)
-		}
-	})
-	if cliErr != nil {
-		t.Fatalf("building cyclegan: %v", cliErr)
-	}
-	return cliExe
-}
 
 func TestCommandAndPageGiveTheSamePixels(t *testing.T) {
 	dir := builtSite(t)
@@ -97,28 +63,6 @@ func TestCommandAndPageRefuseATinyPhotoAlike(t *testing.T) {
 	if s := b.waitError(t); !strings.Contains(s, want) {
 		t.Errorf("the page shows %q for a 5×7 photo; want it to contain %q", s, want)
 	}
-}
-
-// readNRGBA decodes a PNG into 8-bit non-premultiplied RGBA.
-func readNRGBA(t *testing.T, path string) *image.NRGBA {
-	t.Helper()
-	fh, err := os.Open(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	defer fh.Close()
-	m, err := png.Decode(fh)
-	if err != nil {
-		t.Fatalf("%s: %v", path, err)
-	}
-	bounds := m.Bounds()
-	out := image.NewNRGBA(bounds)
-	for y := bounds.Min.Y; y < bounds.Max.Y; y++ {
-		for x := bounds.Min.X; x < bounds.Max.X; x++ {
-			out.Set(x, y, m.At(x, y))
-		}
-	}
-	return out
 }
 
 // A photo too thin to translate once scaled to the page's limit (1024) is

@@ -1,6 +1,6 @@
 // Package asmgen holds what the assembly generators (fmagen, avx512gen,
 // wasmgen) share: the command line, the generated file's header and
-// writing it.
+// writing it, and (tile.go) the x86 kernels' function around their k-step.
 package asmgen
 
 import (

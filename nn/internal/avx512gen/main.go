@@ -21,7 +21,6 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"log"
 
 	"github.com/cyclegan-go/cyclegan/nn/internal/asmgen"
@@ -69,7 +68,7 @@ func registers(t tile) int {
 }
 
 func writeTile(b *bytes.Buffer, t tile) {
-	line := func(format string, args ...any) { fmt.Fprintf(b, format+"\n", args...) }
+	line := func(format string, args ...any) { asmgen.Line(b, format, args...) }
 	acc := func(i, j int) int { return i*t.nv + j } // accumulator register of row i, vector j
 	bReg := func(j int) int { return t.mr*t.nv + j }
 	aReg := t.mr*t.nv + t.nv
@@ -101,82 +100,26 @@ func writeTile(b *bytes.Buffer, t tile) {
 			}
 		}
 	}
-	shift := 0
-	for 1<<shift < t.unroll {
-		shift++
-	}
-	line("")
-	line("// func %s(kc int, a, b, c *float32, ldc int, acc bool)", t.name)
-	line("TEXT ·%s(SB), NOSPLIT, $0-41", t.name)
-	line("\tMOVQ kc+0(FP), CX")
-	line("\tMOVQ a+8(FP), SI")
-	line("\tMOVQ b+16(FP), DI")
-	line("\tMOVQ c+24(FP), DX")
-	line("\tMOVQ ldc+32(FP), R8")
-	line("\tSHLQ $2, R8") // row stride in bytes
 	// Prefetch the C tile (every 64-byte line of every row).
-	line("\tMOVQ DX, R9")
-	for i := 0; i < t.mr; i++ {
-		for o := 0; o < 4*nr; o += 64 {
-			line("\tPREFETCHT0 %d(R9)", o)
-		}
-		line("\tPREFETCHT0 %d(R9)", 4*nr-1) // C rows need not be line-aligned
-		if i < t.mr-1 {
-			line("\tADDQ R8, R9")
-		}
-	}
-	for r := 0; r < t.mr*t.nv; r++ {
-		line("\tVPXORD Z%d, Z%d, Z%d", r, r, r)
-	}
-	line("\tMOVQ CX, BX")
-	line("\tSHRQ $%d, BX", shift)
-	line("\tANDQ $%d, CX", t.unroll-1)
-	line("\tTESTQ BX, BX")
-	line("\tJZ %s_rest", t.name)
-	line("%s_unrolled:", t.name)
-	for u := 0; u < t.unroll; u++ {
-		step(u)
-	}
-	line("\tADDQ $%d, SI", 4*t.mr*t.unroll)
-	line("\tADDQ $%d, DI", 4*nr*t.unroll)
-	line("\tDECQ BX")
-	line("\tJNZ %s_unrolled", t.name)
-	line("%s_rest:", t.name)
-	line("\tTESTQ CX, CX")
-	line("\tJZ %s_store", t.name)
-	line("%s_single:", t.name)
-	step(0)
-	line("\tADDQ $%d, SI", 4*t.mr)
-	line("\tADDQ $%d, DI", 4*nr)
-	line("\tDECQ CX")
-	line("\tJNZ %s_single", t.name)
-	line("%s_store:", t.name)
-	line("\tMOVBLZX acc+40(FP), AX")
-	line("\tTESTQ AX, AX")
-	line("\tJZ %s_overwrite", t.name)
-	for i := 0; i < t.mr; i++ {
-		for j := 0; j < t.nv; j++ {
-			line("\tVADDPS %d(DX), Z%d, Z%d", 64*j, acc(i, j), acc(i, j))
-		}
-		if i < t.mr-1 {
-			line("\tADDQ R8, DX")
-		}
-	}
-	line("\tMOVQ c+24(FP), DX")
-	line("%s_overwrite:", t.name)
-	for i := 0; i < t.mr; i++ {
-		for j := 0; j < t.nv; j++ {
-			line("\tVMOVUPS Z%d, %d(DX)", acc(i, j), 64*j)
-		}
-		if i < t.mr-1 {
-			line("\tADDQ R8, DX")
+	prefetchC := func() {
+		line("\tMOVQ DX, R9")
+		for i := 0; i < t.mr; i++ {
+			for o := 0; o < 4*nr; o += 64 {
+				line("\tPREFETCHT0 %d(R9)", o)
+			}
+			line("\tPREFETCHT0 %d(R9)", 4*nr-1) // C rows need not be line-aligned
+			if i < t.mr-1 {
+				line("\tADDQ R8, R9")
+			}
 		}
 	}
 	// VZEROUPPER leaves Z16–Z31 alone: clear the ones used (with the
 	// 512-bit form: the 128-bit one of X16–X31 would need AVX512VL).
-	for r := 16; r < registers(t); r++ {
-		line("\tVPXORD Z%d, Z%d, Z%d", r, r, r)
+	clearHigh := func() {
+		for r := 16; r < registers(t); r++ {
+			line("\tVPXORD Z%d, Z%d, Z%d", r, r, r)
+		}
 	}
-	line("\tVZEROUPPER")
-	line("\tRET")
+	asmgen.WriteTileLoop(b, asmgen.TileLoop{Name: t.name, MR: t.mr, NV: t.nv, Unroll: t.unroll,
+		Reg: "Z", VecBytes: 64, Zero: "VPXORD", Step: step, AfterArgs: prefetchC, BeforeReturn: clearHigh})
 }

@@ -12,7 +12,6 @@ package main
 
 import (
 	"bytes"
-	"fmt"
 	"log"
 
 	"github.com/cyclegan-go/cyclegan/nn/internal/asmgen"
@@ -44,12 +43,13 @@ func main() {
 }
 
 func writeTile(b *bytes.Buffer, t tile) {
-	line := func(format string, args ...any) { fmt.Fprintf(b, format+"\n", args...) }
+	line := func(format string, args ...any) { asmgen.Line(b, format, args...) }
 	acc := func(i, j int) int { return i*t.nv + j } // accumulator register of row i, vector j
 	bReg := func(j int) int { return t.mr*t.nv + j }
 	aReg := t.mr*t.nv + t.nv
 	nr := 8 * t.nv
-	step := func(offA, offB int) {
+	step := func(u int) {
+		offA, offB := 4*t.mr*u, 4*nr*u
 		for j := 0; j < t.nv; j++ {
 			line("\tVMOVUPS %d(DI), Y%d", offB+32*j, bReg(j))
 		}
@@ -60,66 +60,6 @@ func writeTile(b *bytes.Buffer, t tile) {
 			}
 		}
 	}
-	shift := 0
-	for 1<<shift < t.unroll {
-		shift++
-	}
-	line("")
-	line("// func %s(kc int, a, b, c *float32, ldc int, acc bool)", t.name)
-	line("TEXT ·%s(SB), NOSPLIT, $0-41", t.name)
-	line("\tMOVQ kc+0(FP), CX")
-	line("\tMOVQ a+8(FP), SI")
-	line("\tMOVQ b+16(FP), DI")
-	line("\tMOVQ c+24(FP), DX")
-	line("\tMOVQ ldc+32(FP), R8")
-	line("\tSHLQ $2, R8") // row stride in bytes
-	for r := 0; r < t.mr*t.nv; r++ {
-		line("\tVXORPS Y%d, Y%d, Y%d", r, r, r)
-	}
-	line("\tMOVQ CX, BX")
-	line("\tSHRQ $%d, BX", shift)
-	line("\tANDQ $%d, CX", t.unroll-1)
-	line("\tTESTQ BX, BX")
-	line("\tJZ %s_rest", t.name)
-	line("%s_unrolled:", t.name)
-	for u := 0; u < t.unroll; u++ {
-		step(4*t.mr*u, 4*nr*u)
-	}
-	line("\tADDQ $%d, SI", 4*t.mr*t.unroll)
-	line("\tADDQ $%d, DI", 4*nr*t.unroll)
-	line("\tDECQ BX")
-	line("\tJNZ %s_unrolled", t.name)
-	line("%s_rest:", t.name)
-	line("\tTESTQ CX, CX")
-	line("\tJZ %s_store", t.name)
-	line("%s_single:", t.name)
-	step(0, 0)
-	line("\tADDQ $%d, SI", 4*t.mr)
-	line("\tADDQ $%d, DI", 4*nr)
-	line("\tDECQ CX")
-	line("\tJNZ %s_single", t.name)
-	line("%s_store:", t.name)
-	line("\tMOVBLZX acc+40(FP), AX")
-	line("\tTESTQ AX, AX")
-	line("\tJZ %s_overwrite", t.name)
-	for i := 0; i < t.mr; i++ {
-		for j := 0; j < t.nv; j++ {
-			line("\tVADDPS %d(DX), Y%d, Y%d", 32*j, acc(i, j), acc(i, j))
-		}
-		if i < t.mr-1 {
-			line("\tADDQ R8, DX")
-		}
-	}
-	line("\tMOVQ c+24(FP), DX")
-	line("%s_overwrite:", t.name)
-	for i := 0; i < t.mr; i++ {
-		for j := 0; j < t.nv; j++ {
-			line("\tVMOVUPS Y%d, %d(DX)", acc(i, j), 32*j)
-		}
-		if i < t.mr-1 {
-			line("\tADDQ R8, DX")
-		}
-	}
-	line("\tVZEROUPPER")
-	line("\tRET")
+	asmgen.WriteTileLoop(b, asmgen.TileLoop{Name: t.name, MR: t.mr, NV: t.nv, Unroll: t.unroll,
+		Reg: "Y", VecBytes: 32, Zero: "VXORPS", Step: step})
 }
