@@ -142,7 +142,11 @@ func translateJS(args []js.Value) (any, error) {
 		// The photo's own size and the long side the page scaled it to: a
 		// photo too thin to translate gets the command's message.
 		src := args[6]
-		if err := translate.CheckFit(src.Get("width").Int(), src.Get("height").Int(), src.Get("maxSide").Int()); err != nil {
+		w, h, side := src.Get("width"), src.Get("height"), src.Get("maxSide")
+		if w.Type() != js.TypeNumber || h.Type() != js.TypeNumber || side.Type() != js.TypeNumber {
+			return nil, errors.New("translate: source must be {width, height, maxSide}, three numbers")
+		}
+		if err := translate.CheckFit(w.Int(), h.Int(), side.Int()); err != nil {
 			return nil, err
 		}
 	}
