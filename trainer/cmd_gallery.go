@@ -176,7 +176,7 @@ func loadGalleryModels(paths []string, direction string) ([]galleryModel, error)
 		if err != nil {
 			return nil, fmt.Errorf("%s: %w", p, err)
 		}
-		models = append(models, galleryModel{tr.Direction.Label, p, tr})
+		models = append(models, galleryModel{tr.Direction.Label, p, tr.With(translate.Default)})
 	}
 	return models, nil
 }

@@ -125,6 +125,7 @@ func infoWeights(w io.Writer, path string) error {
 		fmt.Fprintf(bw, "    %-4s %s\n", g.Key, generatorLine(g))
 	}
 	fmt.Fprintf(bw, "  tensors:     %d\n", f.Tensors())
+	fmt.Fprintf(bw, "  scale:       %s\n", scaleLine(f.Meta.TrainingScale))
 	fmt.Fprintf(bw, "  runs here:   %s GEMM kernel, %d threads (chosen for this CPU; built with %s)\n", nn.GemmKernel(), runtime.GOMAXPROCS(0), runtime.Version())
 	fmt.Fprintf(bw, "  parameters:  %s\n", thousands(int64(f.Params())))
 	f32 := int64(4 * f.Params())
@@ -232,4 +233,16 @@ func thousands(n int64) string {
 		b.WriteRune(c)
 	}
 	return b.String()
+}
+
+// scaleLine describes a file's training scale and what `translate` does
+// with it by default.
+func scaleLine(s *weights.TrainingScale) string {
+	switch {
+	case s == nil:
+		return "not recorded (an older file): translated at full resolution"
+	case s.Preprocess == "crop" || s.Preprocess == "none":
+		return s.String() + ": translated at full resolution"
+	}
+	return s.String() + ": translated at that scale, detail carried up to the photo's size (--scale full for the exact pass)"
 }

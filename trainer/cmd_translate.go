@@ -26,8 +26,9 @@ func runTranslate(args []string) error {
 	maxSize := fs.Int("max_size", 1024, "downscale so that the long side is at most this (0 = keep the size)")
 	quality := fs.Int("quality", 95, "JPEG quality")
 	maxMemory := fs.Int("max_memory", translate.DefaultMemoryLimit>>20, "refuse a photo whose translation would need more memory than this many `MB` (the message says the size that fits)")
+	scale := addScaleFlags(fs)
 	fs.Usage = func() {
-		fmt.Fprintf(fs.Output(), "usage: cyclegan translate -w FILE [--direction AtoB|BtoA] [-o OUT] IN...\n\nIN may be image files or folders (a folder gives a folder of outputs). Each photo keeps its size\n(reflection-padded to a multiple of 4, cropped back); each side needs at least %d pixels.\nInputs are never overwritten.\n\noptions:\n", translate.MinSide)
+		fmt.Fprintf(fs.Output(), "usage: cyclegan translate -w FILE [--direction AtoB|BtoA] [--scale model|full] [-o OUT] IN...\n\nIN may be image files or folders (a folder gives a folder of outputs). Each photo keeps its size\n(reflection-padded to a multiple of 4, cropped back); each side needs at least %d pixels.\nBy default the generator runs at the scale the model was trained at and the change is carried up\nto the photo's size (--scale model; --scale full runs it on the full-size photo). Each line of the\noutput says which. Inputs are never overwritten.\n\noptions:\n", translate.MinSide)
 		fs.PrintDefaults()
 		if *wpath != "" {
 			printDirections(fs.Output(), *wpath)
@@ -49,6 +50,11 @@ func runTranslate(args []string) error {
 	if err != nil {
 		return fmt.Errorf("%s: %w", *wpath, err)
 	}
+	opts, err := scale.options()
+	if err != nil {
+		return err
+	}
+	tr = tr.With(opts)
 	jobs, err := planOutputs(ins, *out, tr.Direction.ID)
 	if err != nil {
 		return err

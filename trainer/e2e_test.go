@@ -48,6 +48,9 @@ func TestTrainExportTranslate(t *testing.T) {
 	if err != nil || len(wf.Meta.Generators) != 2 || wf.Meta.Provenance.Iterations != 8 {
 		t.Fatalf("exported file: %+v %v", wf, err)
 	}
+	if s := wf.Meta.TrainingScale; s == nil || *s != (weights.TrainingScale{Preprocess: "resize_and_crop", LoadSize: 36, CropSize: 32}) {
+		t.Errorf("exported training scale %+v, want the run's resize_and_crop, 36, 32", s)
+	}
 	out := filepath.Join(root, "g.cgw")
 	if err := runExport([]string{run, "-o", out, "--dtype", "f32"}); err != nil {
 		t.Fatal(err)

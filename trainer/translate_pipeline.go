@@ -67,7 +67,7 @@ func translateAll(tr *translate.Translator, jobs []job, limits translateLimits, 
 			failed++
 			continue
 		}
-		fmt.Fprintf(log, "[%d/%d] %s -> %s\n", i, len(jobs), t.in, t.out)
+		fmt.Fprintf(log, "[%d/%d] %s -> %s (%s)\n", i, len(jobs), t.in, t.out, tr.Plan(t.img.W, t.img.H).Note)
 	}
 	return failed
 }

@@ -89,6 +89,7 @@ func exportState(st *train.State, out, storage, license, notes string) error {
 			Notes: fmt.Sprintf("netG %s ngf %d, load %d crop %d, lambda_A %g lambda_B %g lambda_identity %g, lr %g%s, exported %s",
 				o.NetG, o.NGF, o.LoadSize, o.CropSize, o.LambdaA, o.LambdaB, o.LambdaIdentity, o.LR, upsampleNotes(&o)+notes, time.Now().UTC().Format(time.RFC3339)),
 		},
+		TrainingScale: &weights.TrainingScale{Preprocess: o.Preprocess, LoadSize: o.LoadSize, CropSize: o.CropSize},
 	}}
 	from, to := domainNames(&o)
 	for _, x := range []struct{ key, from, to string }{{"G_A", from, to}, {"G_B", to, from}} {

@@ -56,7 +56,7 @@ func New(f *weights.File) (*Model, error) {
 			return nil, err
 		}
 		g.Freeze()
-		m.translators = append(m.translators, &Translator{Direction: d, gen: g})
+		m.translators = append(m.translators, &Translator{Direction: d, gen: g, training: f.Meta.TrainingScale})
 	}
 	return m, nil
 }

@@ -64,7 +64,12 @@ func grey(r, g, b byte) byte {
 // the colours; 1: grey), H and W being p's size padded by reflection to a
 // multiple of Multiple. p's size must pass CheckSize.
 func toTensor(p Pixels, channels int) *nn.Tensor {
-	pw, ph := PaddedSize(p.W), PaddedSize(p.H)
+	return toTensorSize(p, channels, PaddedSize(p.W), PaddedSize(p.H))
+}
+
+// toTensorSize is toTensor padded to pw×ph (at least p's size; p.W×p.H
+// for no padding).
+func toTensorSize(p Pixels, channels, pw, ph int) *nn.Tensor {
 	t := nn.NewTensor(1, channels, ph, pw)
 	plane := pw * ph
 	for y := 0; y < ph; y++ {

@@ -11,6 +11,9 @@ type Meta struct {
 	Storage    string          `json:"storage"`        // "f32", "f16" or "int8"
 	Generators []GeneratorMeta `json:"generators"`     // one direction or both
 	Provenance Provenance      `json:"provenance"`
+	// TrainingScale is how the training photos were scaled; nil in files
+	// that do not record it (training_scale.go).
+	TrainingScale *TrainingScale `json:"training_scale,omitempty"`
 }
 
 // GeneratorMeta describes one generator: what it translates and its architecture.
@@ -61,6 +64,9 @@ func (m *Meta) Validate() error {
 	}
 	if params > MaxParams {
 		return fmt.Errorf("%w: %d parameters exceed the ceiling of %d", ErrLength, params, MaxParams)
+	}
+	if m.TrainingScale != nil {
+		return m.TrainingScale.Validate()
 	}
 	return nil
 }

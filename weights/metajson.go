@@ -64,6 +64,14 @@ func encodeMeta(m *Meta) []byte {
 	w.str("license", p.License, true)
 	w.str("notes", p.Notes, true)
 	w.close('}')
+	if s := m.TrainingScale; s != nil {
+		w.key("training_scale")
+		w.open('{')
+		w.str("preprocess", s.Preprocess, false)
+		w.int("load_size", int64(s.LoadSize), false)
+		w.int("crop_size", int64(s.CropSize), false)
+		w.close('}')
+	}
 	w.close('}')
 	return w.b
 }
@@ -155,6 +163,14 @@ func decodeMeta(data []byte) (Meta, error) {
 			})
 		case "provenance":
 			return p.object(func(key string) error { return p.provenance(&m.Provenance, key) })
+		case "training_scale":
+			m.TrainingScale = nil
+			if p.null() {
+				return nil
+			}
+			s := &TrainingScale{}
+			m.TrainingScale = s
+			return p.object(func(key string) error { return p.trainingScale(s, key) })
 		}
 		return p.skip()
 	})
@@ -231,6 +247,18 @@ func (p *jsonParser) provenance(v *Provenance, key string) error {
 		return p.string(&v.License)
 	case "notes":
 		return p.string(&v.Notes)
+	}
+	return p.skip()
+}
+
+func (p *jsonParser) trainingScale(s *TrainingScale, key string) error {
+	switch key {
+	case "preprocess":
+		return p.string(&s.Preprocess)
+	case "load_size":
+		return p.intField(&s.LoadSize)
+	case "crop_size":
+		return p.intField(&s.CropSize)
 	}
 	return p.skip()
 }

@@ -20,6 +20,7 @@ func metaWith(s string) Meta {
 		},
 		Provenance: Provenance{Source: "imported", Imported: []string{s, "x.pth"}, Trainer: s, Iterations: 1 << 40,
 			Epochs: 200, Date: "2026-11-25T18:49:45Z", License: s, Notes: s},
+		TrainingScale: &TrainingScale{Preprocess: s, LoadSize: 256, CropSize: 128},
 	}
 }
 
@@ -69,6 +70,9 @@ func TestMetaJSONAccepts(t *testing.T) {
 	if m.Storage != "f16" || len(m.Generators) != 1 || m.Generators[0].Arch.NGF != 8 || m.Provenance.Source != "trained" {
 		t.Fatalf("%+v", m)
 	}
+	if m, err := decodeMeta([]byte(`{"training_scale": null}`)); err != nil || m.TrainingScale != nil {
+		t.Errorf("a null training_scale: %+v, %v; want none recorded", m.TrainingScale, err)
+	}
 	if m, err := decodeMeta([]byte(`{"name":"\ud800x \udc00"}`)); err != nil || m.Name != "\ufffdx \ufffd" {
 		t.Errorf("lone surrogates: %q, %v", m.Name, err)
 	}
@@ -79,7 +83,7 @@ func TestMetaJSONRefuses(t *testing.T) {
 		`{"storage":1}`, `{"generators":[{"architecture":{"ngf":1.0}}]}`, `{"generators":[{"architecture":{"ngf":01}}]}`,
 		`{"generators":[{"architecture":{"ngf":99999999999}}]}`, `{"x":NaN}`, `{"x":-}`, `{"x":1.}`, `{"x":1e}`, `{"name":"a\qb"}`,
 		`{"name":"\u12"}`, "{\"name\":\"a\nb\"}", "{\"name\":\"\xff\"}", `{"name":"abc`, `{"x":tru}`, `{"x":nul}`,
-		`{"generators":[{},{},{}]}`, `{"x":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}`} {
+		`{"generators":[{},{},{}]}`, `{"training_scale":{"load_size":"256"}}`, `{"training_scale":[]}`, `{"x":` + strings.Repeat("[", 40) + strings.Repeat("]", 40) + `}`} {
 		if _, err := decodeMeta([]byte(bad)); !errors.Is(err, ErrMetadata) {
 			t.Errorf("%q: got %v, want ErrMetadata", bad, err)
 		}
