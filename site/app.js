@@ -9,84 +9,56 @@
   const $ = (id) => document.getElementById(id);
   const ui = {
     model: $('model'), direction: $('direction'), modelFile: $('model-file'), modelNote: $('model-note'),
-    drop: $('drop'), file: $('file'), camera: $('camera'), maxSide: $('max-side'), sizeNote: $('size-note'),
+    drop: $('drop'), file: $('file'), camera: $('camera'), maxSide: $('max-side'), sizeNote: $('size-note'), detail: $('detail'),
     progress: $('progress'), progressLabel: $('progress-label'), cancel: $('cancel'), queueNote: $('queue-note'), error: $('error'),
     original: $('original'), result: $('result'), elapsed: $('elapsed'), again: $('again'), download: $('download'),
   };
   const WEIGHT_MAGIC = [0x43, 0x47, 0x41, 0x4e, 0x57, 0x54, 0x53, 0x1a]; // "CGANWTS\x1a"
 
-  // ---- worker RPC ---------------------------------------------------------
-  // Go's WebAssembly is single-threaded and busy while it translates, so a
-  // running request cannot be told to stop. Cancelling terminates the worker
-  // and starts a fresh one (restartWorker); the fresh worker loads the
-  // models again when they are next used (from the service worker's cache).
-  let worker = null;
-  let workerReady = null; // a Promise: the current worker has started
-  let workerFailed = null; // why the current worker cannot work, or null
+  // ---- workers ------------------------------------------------------------
+  // The workers are a pool (pool.js): N Web Workers, each running the Go
+  // program, with a photo big enough split across them. Go's WebAssembly
+  // is single-threaded and busy while it translates, so a running request
+  // cannot be told to stop. Cancelling terminates the pool and starts a
+  // fresh one (restartWorker); so does a worker that fails or dies. The
+  // fresh workers load the models again when they are next used (from the
+  // service worker's cache).
+  let pool = null;
   let engine = '';
-  let nextReq = 1;
-  const pending = new Map(); // req → {res, rej, onProgress}; req 0 is start-up
+  let wantWorkers = CycleganPool.defaultWorkers(); // window.cyclegan.workers
 
   function startWorker() {
-    const w = new Worker('worker.js');
-    worker = w;
-    workerFailed = null;
-    workerReady = new Promise((resolve, reject) => {
-      pending.set(0, { res: (info) => { engine = info.version; resolve(info); }, rej: reject });
+    const p = new CycleganPool.WorkerPool(wantWorkers, (err) => {
+      if (p === pool) restartWorker(err);
     });
-    workerReady.catch(() => {}); // reported to whoever waits for it
-    w.onmessage = (ev) => {
-      if (w !== worker) return; // from a worker that was replaced
-      const m = ev.data;
-      const p = pending.get(m.req);
-      if (!p) return;
-      if (m.type === 'progress') {
-        if (p.onProgress) p.onProgress(m);
-        return;
-      }
-      pending.delete(m.req);
-      if (m.type === 'error') p.rej(new Error(m.message));
-      else p.res(m.info);
-    };
-    w.onerror = (ev) => {
-      ev.preventDefault();
-      if (w !== worker) return;
-      workerFailed = new Error('The translator could not start: ' + (ev.message || 'worker error'));
-      for (const p of pending.values()) p.rej(workerFailed);
-      pending.clear();
-    };
+    pool = p;
+    p.ready.then((info) => { if (p === pool) engine = info.version; }, () => {});
   }
 
-  // restartWorker ends the current worker, failing its requests with
-  // reason, and starts a fresh one that holds no model yet.
+  // restartWorker ends the current workers, failing their requests with
+  // reason, and starts fresh ones that hold no model yet.
   function restartWorker(reason) {
-    worker.terminate();
-    for (const p of pending.values()) p.rej(reason);
-    pending.clear();
+    pool.terminate(reason);
     for (const m of models) m.loaded = null;
     startWorker();
   }
 
-  // workerStarted waits until the current worker has started, following
+  // workerStarted waits until the current workers have started, following
   // restarts that happen meanwhile.
   async function workerStarted() {
     for (;;) {
-      const ready = workerReady;
+      const p = pool;
       try {
-        return await ready;
+        return await p.ready;
       } catch (e) {
-        if (ready === workerReady) throw e;
+        if (p === pool) throw e;
       }
     }
   }
 
+  // call sends msg to worker 0 of the pool.
   function call(msg, transfer, onProgress) {
-    if (workerFailed) return Promise.reject(workerFailed);
-    return new Promise((res, rej) => {
-      const req = nextReq++;
-      pending.set(req, { res, rej, onProgress });
-      worker.postMessage(Object.assign({ req }, msg), transfer || []);
-    });
+    return pool.call(0, msg, transfer, onProgress);
   }
 
   // ---- jobs -----------------------------------------------------------------
@@ -192,7 +164,7 @@
           stream = resp.body;
           bytes = bytes || Number(resp.headers.get('Content-Length')) || 0;
         }
-        const info = await call({ type: 'load', id: entry.name, stream, sha256: entry.sha256 || '', label: entry.label }, [stream],
+        const info = await pool.load({ type: 'load', id: entry.name, sha256: entry.sha256 || '', label: entry.label }, stream,
           (p) => showLoadProgress(entry, p.done, bytes));
         // A model from a link or a file tells its directions only now. (When
         // the model is loaded again after a restart they are the same, and
@@ -308,12 +280,18 @@
       if (!(imageData && imageData.data && imageData.width > 0 && imageData.height > 0)) {
         throw new Error('translate needs an ImageData with a width and height');
       }
-      const pixels = new Uint8ClampedArray(imageData.data); // a copy; the caller keeps theirs
       const t0 = performance.now();
-      const res = await call({ type: 'translate', id: entry.name, direction, width: imageData.width, height: imageData.height, buffer: pixels.buffer, source: opts.source },
-        [pixels.buffer], opts.onProgress);
+      const single = () => {
+        const pixels = new Uint8ClampedArray(imageData.data); // a copy; the caller keeps theirs
+        return call({ type: 'translate', id: entry.name, direction, width: imageData.width, height: imageData.height, buffer: pixels.buffer, source: opts.source, scale: opts.scale || 'model' },
+          [pixels.buffer], opts.onProgress);
+      };
+      // At the model's scale (the default, for a model that records its
+      // training scale) the forward pass is small: one worker runs it; the
+      // full-resolution pass is split across the pool.
+      const res = opts.scale !== 'full' && info.scaled ? await single() : await pool.translate(imageData, { id: entry.name, direction, onProgress: opts.onProgress, scale: opts.scale || 'model' }, single);
       const out = new ImageData(new Uint8ClampedArray(res.buffer), res.width, res.height);
-      lastTiming = { workerMs: res.ms, totalMs: performance.now() - t0 };
+      lastTiming = { workerMs: res.ms, totalMs: performance.now() - t0, workers: res.workers || 1 };
       return out;
     });
   }
@@ -427,7 +405,7 @@
     let startedAt = performance.now();
     try {
       const out = await translateImageData(photo.imageData, {
-        model: ui.model.value, direction, signal: controller.signal, source: photo.source,
+        model: ui.model.value, direction, signal: controller.signal, source: photo.source, scale: ui.detail.value,
         onProgress: showTranslateProgress,
       }, () => { startedAt = performance.now(); });
       ui.result.width = out.width;
@@ -588,6 +566,7 @@
   });
   ui.model.addEventListener('change', () => { updateDirections(); settingsChanged(); });
   ui.direction.addEventListener('change', settingsChanged);
+  ui.detail.addEventListener('change', settingsChanged);
   ui.again.addEventListener('click', runCurrent);
   ui.cancel.addEventListener('click', () => {
     cancelPage();
@@ -618,7 +597,8 @@
   // ---- public API -------------------------------------------------------------
   const api = {
     models: publicModels,
-    // translate(imageData, {model, direction, onProgress, signal}): aborting
+    // translate(imageData, {model, direction, scale, onProgress, signal}):
+    // scale 'model' (default) or 'full' (docs/BROWSER.md); aborting
     // signal (or calling cancel) rejects the promise with an AbortError.
     translate: (imageData, opts) => translateImageData(imageData, opts),
     // cancel stops every translation, running or waiting, the page's too.
@@ -629,6 +609,22 @@
     }),
     get lastTiming() { return lastTiming; },
     get version() { return engine; }, // Go version and GEMM kernel of the worker
+    // workers: how many workers the page runs (?workers=N; default one a
+    // core, at most 8). Setting it restarts the workers when no translation
+    // runs (waiting for the one that does).
+    get workers() { return wantWorkers; },
+    set workers(n) {
+      const v = Math.round(Number(n));
+      if (!Number.isFinite(v) || v < 1 || v > 16) throw new RangeError(`workers must be 1 to 16, not ${n}`);
+      if (v === wantWorkers) return;
+      wantWorkers = v;
+      exclusive(null, async () => restartWorker(new Error('The workers were restarted.'))).catch(() => {});
+    },
+    // memory(): a Promise of the WebAssembly memory of each worker, in bytes
+    // (its peak so far: it never shrinks).
+    memory: () => workerStarted().then(() => pool.memory()),
+    // workerObjects: the pool's Worker objects, for tests that end one.
+    get workerObjects() { return pool.lanes.map((l) => l.worker); },
   };
   startWorker();
   api.ready = (async () => {

@@ -1,6 +1,8 @@
 // worker.js: runs the Go WebAssembly translator (cyclegan.wasm) off the
 // page's main thread. Messages in: {req, type: 'load', id, stream, sha256,
-// label} and {req, type: 'translate', id, direction, width, height, buffer}.
+// label}, {req, type: 'translate', id, direction, width, height, buffer}, and
+// for a pool of workers (pool.js) {req, type: 'connect' | 'plan' |
+// 'translateBand', ...}.
 // Messages out: {req, type: 'progress' | 'done' | 'error', ...}; req 0 is
 // start-up.
 'use strict';
@@ -25,11 +27,22 @@ const goReady = new Promise((resolve, reject) => {
       const buf = await (await fetch('cyclegan.wasm')).arrayBuffer();
       ({ instance } = await WebAssembly.instantiate(buf, go.importObject));
     }
+    self.cycleganMemory = instance.exports.mem; // grows, never shrinks: its size is the peak
     go.run(instance).then(() => reject(new Error('The translator stopped unexpectedly.')));
   })().catch(reject);
 });
 
-goReady.then(
+// The worker holds a Web Lock named after it (its pool's name for it) while
+// it lives, so that the pool notices when it is gone (pool.js).
+const lockHeld = new Promise((resolve) => {
+  if (!self.name || !self.navigator.locks) return resolve();
+  self.navigator.locks.request(self.name, () => {
+    resolve();
+    return new Promise(() => {});
+  }).catch(resolve);
+});
+
+Promise.all([goReady, lockHeld]).then(
   () => postMessage({ req: 0, type: 'done', info: { version: self.cycleganGo.version } }),
   (e) => postMessage({ req: 0, type: 'error', message: e.message || String(e) }),
 );
@@ -42,12 +55,25 @@ self.onmessage = async (ev) => {
     const go = self.cycleganGo;
     if (m.type === 'load') {
       const info = await go.load(m.id, m.stream, m.sha256 || '', m.label || m.id, (done) => progress({ done }));
-      postMessage({ req: m.req, type: 'done', info: { directions: Array.from(info.directions) } });
+      postMessage({ req: m.req, type: 'done', info: { directions: Array.from(info.directions), scaled: !!info.scaled } });
     } else if (m.type === 'translate') {
       const r = await go.translate(m.id, m.direction, new Uint8ClampedArray(m.buffer), m.width, m.height,
-        (done, total, ms) => progress({ done, total, ms }), m.source || null);
+        (done, total, ms) => progress({ done, total, ms }), m.source || null, m.scale || null);
       const buf = r.pixels.buffer;
       postMessage({ req: m.req, type: 'done', info: { width: r.width, height: r.height, ms: r.ms, buffer: buf } }, [buf]);
+    } else if (m.type === 'connect') { // pool.js: ports to the other workers
+      await go.connect(m.me, m.ports);
+      postMessage({ req: m.req, type: 'done', info: {} });
+    } else if (m.type === 'plan') {
+      const bands = await go.plan(m.id, m.direction, m.width, m.height, m.workers, m.scale || null);
+      postMessage({ req: m.req, type: 'done', info: { bands: Array.from(bands, (b) => ({ src0: b.src0, src1: b.src1, out0: b.out0, out1: b.out1 })) } });
+    } else if (m.type === 'translateBand') {
+      const r = await go.translateBand(m.id, m.direction, new Uint8ClampedArray(m.buffer), m.width, m.height, m.bands, m.index, m.job,
+        (done, total, ms) => progress({ done, total, ms }));
+      const buf = r.pixels.buffer;
+      postMessage({ req: m.req, type: 'done', info: { ms: r.ms, buffer: buf } }, [buf]);
+    } else if (m.type === 'memory') {
+      postMessage({ req: m.req, type: 'done', info: { bytes: self.cycleganMemory.buffer.byteLength } });
     } else if (m.type === 'unload') {
       go.unload(m.id);
       postMessage({ req: m.req, type: 'done', info: {} });

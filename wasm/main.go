@@ -5,7 +5,7 @@
 // globalThis.cycleganGo to
 //
 //	load(id, stream, sha256, label, onProgress(bytes)) → Promise<{directions}>
-//	translate(id, direction, pixels, width, height, onProgress(done, total, ms), source)
+//	translate(id, direction, pixels, width, height, onProgress(done, total, ms), source, scale)
 //	    → Promise<{pixels, width, height, ms}>
 //	unload(id)
 //	version
@@ -13,7 +13,8 @@
 // load decodes a weight file from a ReadableStream while it downloads;
 // translate runs the generator on RGBA pixels (a Uint8ClampedArray); source,
 // when given, is {width, height, maxSide}: the photo's size before the page
-// scaled it (onProgress reports units of work).
+// scaled it (onProgress reports units of work); scale, when given, is
+// "model" or "full" (translate.ParseScale; default translate.Default).
 package main
 
 import (
@@ -44,6 +45,10 @@ func main() {
 	api := jsx.Object(map[string]any{
 		"load":      jsx.Func(load),
 		"translate": jsx.Func(translateJS),
+		// the banded translation across workers (band.go)
+		"connect":       jsx.Func(connect),
+		"plan":          jsx.Func(plan),
+		"translateBand": jsx.Func(translateBand),
 		"unload": js.FuncOf(func(_ js.Value, args []js.Value) any {
 			if len(args) > 0 {
 				mu.Lock()
@@ -118,26 +123,28 @@ func load(args []js.Value) (any, error) {
 		dirs[i] = d.ID
 		labels[d.ID] = d.Label
 	}
-	return jsx.Object(map[string]any{"directions": dirs, "labels": jsx.Object(labels), "name": m.Name()}), nil
+	// scaled: the file records its training scale (translate "model" runs there).
+	return jsx.Object(map[string]any{"directions": dirs, "labels": jsx.Object(labels), "name": m.Name(), "scaled": m.Meta.TrainingScale != nil}), nil
 }
 
-// translate(id, direction, pixels, width, height, onProgress, source)
+// translate(id, direction, pixels, width, height, onProgress, source, scale)
 func translateJS(args []js.Value) (any, error) {
 	if len(args) < 5 {
 		return nil, errors.New("translate(id, direction, pixels, width, height, onProgress): missing arguments")
 	}
 	id, dir := args[0].String(), args[1].String()
 	w, h := args[3].Int(), args[4].Int()
-	mu.Lock()
-	m := models[id]
-	mu.Unlock()
-	if m == nil {
-		return nil, fmt.Errorf("no model %q is loaded", id)
-	}
-	tr, err := m.Translator(dir)
+	tr, err := translator(id, dir)
 	if err != nil {
-		return nil, fmt.Errorf("model %s: %w", id, err)
+		return nil, err
 	}
+	opts := translate.Default
+	if len(args) > 7 && args[7].Type() == js.TypeString {
+		if opts.Scale, err = translate.ParseScale(args[7].String()); err != nil {
+			return nil, fmt.Errorf("translate: %w", err)
+		}
+	}
+	tr = tr.With(opts)
 	if len(args) > 6 && args[6].Type() == js.TypeObject {
 		// The photo's own size and the long side the page scaled it to: a
 		// photo too thin to translate gets the command's message.
@@ -169,4 +176,19 @@ func translateJS(args []js.Value) (any, error) {
 	pixels = out.Pix
 	ms := float64(time.Since(start).Microseconds()) / 1000
 	return jsx.Object(map[string]any{"pixels": jsx.ClampedArray(pixels), "width": w, "height": h, "ms": ms}), nil
+}
+
+// translator is the translator of a loaded model's direction.
+func translator(id, dir string) (*translate.Translator, error) {
+	mu.Lock()
+	m := models[id]
+	mu.Unlock()
+	if m == nil {
+		return nil, fmt.Errorf("no model %q is loaded", id)
+	}
+	tr, err := m.Translator(dir)
+	if err != nil {
+		return nil, fmt.Errorf("model %s: %w", id, err)
+	}
+	return tr, nil
 }

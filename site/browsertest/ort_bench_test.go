@@ -52,10 +52,12 @@ const ortAgreeLimit = 2.0 / 255
 //	bench/ort_web/prepare.sh
 //	go test -run '^$' -bench ORTWeb -benchtime 3x -timeout 60m ./site/browsertest
 //
-// Sub-benchmarks are MODEL/SIZE/ENGINE, ENGINE one of ours (one worker, as
-// BenchmarkBrowserTranslate), ort-1t and ort-2t (numThreads 1 and 2). Every
-// page is served with cross-origin isolation headers (needed for ORT's
-// threads), and the benchmark fails when a page is not isolated. ms/img is
+// Sub-benchmarks are MODEL/SIZE/ENGINE, ENGINE one of ours (one worker,
+// ?workers=1, as BenchmarkBrowserTranslate), ours-all (the page's default:
+// one worker a core, site/pool.js, on a page served WITHOUT cross-origin
+// isolation, as any static host serves it), ort-1t and ort-2t (numThreads 1
+// and 2). The other pages are served with cross-origin isolation headers
+// (needed for ORT's threads), and the benchmark fails when one is not. ms/img is
 // the time of one translation measured in the page with performance.now,
 // after ortWarmups untimed warm-ups at that size. Before a model is timed, ORT's
 // output (both thread counts) is compared with our native forward pass and
@@ -74,8 +76,14 @@ func BenchmarkORTWeb(b *testing.B) {
 		b.Fatal(err)
 	}
 	r.ours = newBrowser(b)
-	r.ours.open(b, serveIsolated(b, site.Handler(dir)).URL+"/")
+	r.ours.open(b, serveIsolated(b, site.Handler(dir)).URL+"/?workers=1")
 	requireIsolated(b, r.ours, "our page")
+	r.oursAll = newBrowser(b)
+	r.oursAll.open(b, serve(b, dir).URL+"/")
+	if eval[bool](b, r.oursAll, `self.crossOriginIsolated`) {
+		b.Fatal("our all-cores page is cross-origin isolated; it must run without")
+	}
+	r.workers = eval[int](b, r.oursAll, `window.cyclegan.workers`)
 	r.chrome = eval[string](b, r.ours, `(async () => {
 		const d = navigator.userAgentData;
 		const v = d && (await d.getHighEntropyValues(['fullVersionList'])).fullVersionList.find((e) => /Chrom/.test(e.brand));
@@ -113,7 +121,8 @@ func BenchmarkORTWeb(b *testing.B) {
 // results so far keyed by "MODEL/SIZE/ENGINE".
 type ortRun struct {
 	cache, version, chrome string
-	ours                   *browser
+	ours, oursAll          *browser         // one worker; the default workers, not isolated
+	workers                int              // oursAll's workers
 	ort                    map[int]*browser // by thread count
 	warm, checked          map[string]bool
 	ms                     map[string]float64 // mean ms per image
@@ -122,7 +131,7 @@ type ortRun struct {
 
 // engines lists the engines in the order they are timed.
 func (r *ortRun) engines() []string {
-	e := []string{"ours"}
+	e := []string{"ours", "ours-all"}
 	for _, n := range ortThreads {
 		e = append(e, ortEngine(n))
 	}
@@ -148,7 +157,9 @@ func (r *ortRun) measure(b *testing.B, model string, size int, engine string) fl
 		worker += t.WorkerMs
 		return t.TotalMs
 	}
-	if engine != "ours" {
+	if engine == "ours-all" {
+		once = func() float64 { return ourTranslate(b, r.oursAll, model, size).TotalMs }
+	} else if engine != "ours" {
 		br := r.ort[r.threadsOf(engine)]
 		r.ortSession(b, br, model, engine)
 		once = func() float64 { return eval[float64](b, br, fmt.Sprintf(`window.ortBench.time(%q, %d)`, model, size)) }
@@ -261,18 +272,21 @@ func (r *ortRun) printTable(w *os.File) {
 		}
 		return "—"
 	}
-	fmt.Fprintf(w, "\nTranslation time in %s, ms per image (ours: one worker; ORT: onnxruntime-web %s, wasm SIMD)\n", r.chrome, r.version)
-	fmt.Fprintf(w, "%-50s  %4s  %9s  %9s  %9s  %12s\n", "model", "size", "ours", "ORT 1t", "ORT 2t", "ours/ORT-1t")
+	fmt.Fprintf(w, "\nTranslation time in %s, ms per image (ours: one worker; ours-all: %d workers, page not isolated; ORT: onnxruntime-web %s, wasm SIMD)\n", r.chrome, r.workers, r.version)
+	fmt.Fprintf(w, "%-50s  %4s  %9s  %9s  %9s  %9s  %12s  %15s\n", "model", "size", "ours", "ours-all", "ORT 1t", "ORT 2t", "ours/ORT-1t", "ours-all/ORT-2t")
 	for _, m := range ortModels {
 		for _, size := range ortSizes {
 			k := fmt.Sprintf("%s/%d/", m.name, size)
-			ratio := "—"
-			if o, ok := r.ms[k+"ours"]; ok {
-				if t, ok := r.ms[k+"ort-1t"]; ok && t > 0 {
-					ratio = fmt.Sprintf("%.2f", o/t)
+			ratio := func(a, b string) string {
+				if o, ok := r.ms[k+a]; ok {
+					if t, ok := r.ms[k+b]; ok && t > 0 {
+						return fmt.Sprintf("%.2f", o/t)
+					}
 				}
+				return "—"
 			}
-			fmt.Fprintf(w, "%-50s  %4d  %9s  %9s  %9s  %12s\n", m.label, size, cell(k+"ours"), cell(k+"ort-1t"), cell(k+"ort-2t"), ratio)
+			fmt.Fprintf(w, "%-50s  %4d  %9s  %9s  %9s  %9s  %12s  %15s\n", m.label, size, cell(k+"ours"), cell(k+"ours-all"),
+				cell(k+"ort-1t"), cell(k+"ort-2t"), ratio("ours", "ort-1t"), ratio("ours-all", "ort-2t"))
 		}
 	}
 	var sessions []string

@@ -135,7 +135,7 @@ func TestPageSettingsChangeTranslatesAgain(t *testing.T) {
 		window.uxSent = [];
 		const post = Worker.prototype.postMessage;
 		Worker.prototype.postMessage = function (m, transfer) {
-			if (m && m.type === 'translate') window.uxSent.push(m.direction);
+			if (m && (m.type === 'translate' || m.type === 'translateBand' && m.index === 0)) window.uxSent.push(m.direction); // one a photo
 			return post.call(this, m, transfer);
 		};
 	})()`)
@@ -290,7 +290,9 @@ func TestPageDroppedPhotoReplacesWaitingOne(t *testing.T) {
 		const post = Worker.prototype.postMessage;
 		let held = false;
 		Worker.prototype.postMessage = function (m, transfer) {
-			if (!m || m.type !== 'translate') return post.call(this, m, transfer);
+			// one message a photo: 'translate', or band 0 of a photo split
+			// across workers (the other bands wait for its rows)
+			if (!m || m.type !== 'translate' && !(m.type === 'translateBand' && m.index === 0)) return post.call(this, m, transfer);
 			const send = () => {
 				window.uxSent.push({W: m.width, H: m.height, At: performance.now()});
 				post.call(this, m, transfer);

@@ -10,7 +10,9 @@ import (
 
 	"github.com/chromedp/chromedp"
 
+	"github.com/cyclegan-go/cyclegan/site"
 	"github.com/cyclegan-go/cyclegan/translate"
+	"github.com/cyclegan-go/cyclegan/weights"
 )
 
 // The command and the page go through one translate path (package
@@ -44,6 +46,45 @@ func TestCommandAndPageGiveTheSamePixels(t *testing.T) {
 			t.Fatalf("%dx%d: the command wrote %dx%d", sz[0], sz[1], b.Dx(), b.Dy())
 		}
 		compare(t, "page vs command at "+fmt.Sprintf("%dx%d", sz[0], sz[1]), translateInPage(t, b, img, "BtoA"), cli.Pix)
+	}
+}
+
+// At the model's scale (the default of both) a model that records its
+// training scale gives the same pixels in the page and the command too:
+// photos larger than the scale run scaled down and carried up, a smaller
+// one at its own size.
+func TestCommandAndPageGiveTheSamePixelsAtTheModelsScale(t *testing.T) {
+	dir := builtSite(t)
+	exe := cyclegan(t)
+	work := t.TempDir()
+	scaled := filepath.Join(work, "scaled.cgw")
+	f := site.TinyModel("scaled", 4, 2, 9, "G_A")
+	f.Meta.TrainingScale = &weights.TrainingScale{Preprocess: "scale_width_and_crop", LoadSize: 48, CropSize: 32}
+	if err := weights.WriteFile(scaled, f); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t)
+	srv := serve(t, dir)
+	b.open(t, srv.URL+"/")
+	b.do(t, chromedp.SetUploadFiles("#model-file", []string{scaled}))
+	sizes := [][2]int{{101, 67}, {150, 97}, {49, 200}, {37, 21}}
+	args := []string{"translate", "-w", scaled, "--max_size", "0", "-o", filepath.Join(work, "out")}
+	for i, sz := range sizes {
+		in := filepath.Join(work, "in", "photo"+string(rune('a'+i))+".png")
+		os.MkdirAll(filepath.Dir(in), 0o755)
+		os.Rename(writePNG(t, synthetic(sz[0], sz[1])), in)
+		args = append(args, in)
+	}
+	out, err := exec.Command(exe, args...).CombinedOutput()
+	if err != nil {
+		t.Fatalf("cyclegan translate: %v\n%s", err, out)
+	}
+	if n := strings.Count(string(out), "at the model's scale"); n != 3 {
+		t.Fatalf("the command ran %d photos of 4 at the model's scale, want 3 (the 37×21 one at full resolution):\n%s", n, out)
+	}
+	for i, sz := range sizes {
+		cli := readNRGBA(t, filepath.Join(work, "out", "photo"+string(rune('a'+i))+"_AtoB.png"))
+		compare(t, fmt.Sprintf("page vs command at the model's scale, %dx%d", sz[0], sz[1]), translateModelInPage(t, b, synthetic(sz[0], sz[1]), "scaled.cgw", "AtoB"), cli.Pix)
 	}
 }
 
