@@ -286,10 +286,11 @@
         return call({ type: 'translate', id: entry.name, direction, width: imageData.width, height: imageData.height, buffer: pixels.buffer, source: opts.source, scale: opts.scale || 'model' },
           [pixels.buffer], opts.onProgress);
       };
-      // At the model's scale (the default, for a model that records its
-      // training scale) the forward pass is small: one worker runs it; the
-      // full-resolution pass is split across the pool.
-      const res = opts.scale !== 'full' && info.scaled ? await single() : await pool.translate(imageData, { id: entry.name, direction, onProgress: opts.onProgress, scale: opts.scale || 'model' }, single);
+      // The pool splits the forward pass across the workers when it is big
+      // enough, at full resolution or at the model's scale (pool.js);
+      // opts.single (the live mode's choice) keeps it on one worker.
+      const res = opts.single ? await single()
+        : await pool.translate(imageData, { id: entry.name, direction, onProgress: opts.onProgress, scale: opts.scale || 'model' }, single);
       const out = new ImageData(new Uint8ClampedArray(res.buffer), res.width, res.height);
       lastTiming = { workerMs: res.ms, totalMs: performance.now() - t0, workers: res.workers || 1 };
       return out;
@@ -597,8 +598,9 @@
   // ---- public API -------------------------------------------------------------
   const api = {
     models: publicModels,
-    // translate(imageData, {model, direction, scale, onProgress, signal}):
-    // scale 'model' (default) or 'full' (docs/BROWSER.md); aborting
+    // translate(imageData, {model, direction, scale, single, onProgress, signal}):
+    // scale 'model' (default) or 'full' (docs/BROWSER.md); single: on one
+    // worker (the live mode's choice when that is faster); aborting
     // signal (or calling cancel) rejects the promise with an AbortError.
     translate: (imageData, opts) => translateImageData(imageData, opts),
     // cancel stops every translation, running or waiting, the page's too.

@@ -10,7 +10,7 @@ import "embed"
 // Static is the page's own files, copied verbatim into a built site
 // (except sw.js, which gets its cache version stamped in).
 //
-//go:embed index.html bootstrap.js app.js pool.js worker.js sw.js styles.css manifest.webmanifest icon.svg icon-maskable.svg
+//go:embed index.html bootstrap.js app.js pool.js live.js worker.js sw.js styles.css manifest.webmanifest icon.svg icon-maskable.svg
 var Static embed.FS
 
 // Names of the files Build adds next to the static ones.

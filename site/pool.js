@@ -3,8 +3,9 @@
 // MessageChannels, one per pair. A photo big enough to split is cut into
 // bands of rows, one a worker; the workers exchange the rows at their
 // bands' edges and the InstanceNorm statistics over those channels
-// (wasm/band.go) and the pool joins their bands. Smaller photos run on
-// worker 0. Requires nothing of the host: no cross-origin isolation, no
+// (wasm/band.go) and the pool joins their bands. At the model's scale the
+// bands are those of the photo scaled down (wasm/band_scale.go). Smaller
+// photos run on worker 0. Requires nothing of the host: no cross-origin isolation, no
 // SharedArrayBuffer.
 'use strict';
 
@@ -152,13 +153,15 @@
     }
 
     // translate translates imageData (an ImageData) with worker 0 alone, or
-    // split across the workers when it is big enough and runs at its own
-    // size (plan says; opts.scale as the translate request's). single
-    // (a function of no argument) runs the one-worker translation. Progress
-    // is that of the band furthest behind.
+    // split across the workers when the generator's input is big enough
+    // (plan says; opts.scale as the translate request's): the photo's rows
+    // at full resolution, or, at the model's scale, the scaled photo's rows
+    // (worker 0 scales the photo down and carries the joined bands up).
+    // single (a function of no argument) runs the one-worker translation.
+    // Progress is that of the band furthest behind.
     async translate(imageData, opts, single) {
       if (this.size < 2) return single();
-      const { id, direction, onProgress, scale } = opts;
+      const { id, direction, scale } = opts;
       const { width, height } = imageData;
       let plan;
       try {
@@ -166,38 +169,73 @@
       } catch (e) {
         return single(); // a photo the translator refuses: its own message
       }
-      const bands = plan.bands;
-      if (bands.length < 2) return single();
-      const job = this.nextJob++;
-      const rowBytes = width * 4;
-      const fractions = bands.map(() => 0);
-      let totalUnits = 0;
-      const t0 = performance.now();
-      const runs = bands.map((b, i) => {
-        const px = imageData.data.slice(b.src0 * rowBytes, b.src1 * rowBytes);
-        const progress = (m) => {
-          fractions[i] = m.total > 0 ? m.done / m.total : 0;
-          totalUnits = m.total;
-          if (onProgress) {
-            const f = Math.min(...fractions);
-            onProgress({ done: Math.round(f * totalUnits), total: totalUnits, ms: performance.now() - t0 });
-          }
-        };
-        return this.call(i, { type: 'translateBand', id, direction, width, height, bands: bands.length, index: i, job, buffer: px.buffer },
-          [px.buffer], progress);
-      });
-      let results;
+      if (plan.bands.length < 2) return single();
       try {
-        results = await Promise.all(runs);
+        return await (plan.scaled ? this.scaledBands(imageData, opts, plan) : this.photoBands(imageData, opts, plan));
       } catch (e) {
         // the other workers wait for the failed one's rows: they cannot
         // finish this photo
         if (!this.failed && !this.terminated) this.fail(-1, e.message);
         throw this.failed || e;
       }
+    }
+
+    // runBands runs one translateBand request a band (msg(i, band): the
+    // request and its transfer list), reporting the fraction of the
+    // slowest band to onFraction; a Promise of the results.
+    runBands(bands, msg, onFraction) {
+      const fractions = bands.map(() => 0);
+      return Promise.all(bands.map((b, i) => {
+        const [m, transfer] = msg(i, b);
+        return this.call(i, Object.assign({ type: 'translateBand', bands: bands.length, index: i }, m), transfer, (p) => {
+          fractions[i] = p.total > 0 ? p.done / p.total : 0;
+          onFraction(Math.min(...fractions), p.total);
+        });
+      }));
+    }
+
+    // photoBands translates at full resolution, a band of the photo's rows
+    // a worker.
+    async photoBands(imageData, { id, direction, onProgress }, plan) {
+      const { width, height } = imageData;
+      const bands = plan.bands;
+      const job = this.nextJob++;
+      const rowBytes = width * 4;
+      const t0 = performance.now();
+      const results = await this.runBands(bands, (i, b) => {
+        const px = imageData.data.slice(b.src0 * rowBytes, b.src1 * rowBytes);
+        return [{ id, direction, width, height, job, buffer: px.buffer }, [px.buffer]];
+      }, (f, total) => {
+        if (onProgress) onProgress({ done: Math.round(f * total), total, ms: performance.now() - t0 });
+      });
       const out = new Uint8ClampedArray(rowBytes * height);
       results.forEach((r, i) => out.set(new Uint8ClampedArray(r.buffer), bands[i].out0 * rowBytes));
       return { width, height, buffer: out.buffer, ms: Math.max(...results.map((r) => r.ms)), workers: bands.length };
+    }
+
+    // scaledBands translates at the model's scale: worker 0 scales the
+    // photo down and cuts it into the bands' inputs, each worker runs a
+    // band, and worker 0 joins their outputs and carries them up.
+    async scaledBands(imageData, { id, direction, onProgress }, plan) {
+      const { width, height } = imageData;
+      const bands = plan.bands;
+      const job = this.nextJob++;
+      const t0 = performance.now();
+      const report = (done, total) => {
+        if (onProgress) onProgress({ done: Math.round(done), total, ms: performance.now() - t0 });
+      };
+      const px = new Uint8ClampedArray(imageData.data); // a copy; the caller keeps theirs
+      const down = await this.call(0, { type: 'scaleDown', id, direction, width, height, workers: this.size, job, buffer: px.buffer }, [px.buffer]);
+      if (down.inputs.length !== bands.length) throw new Error(`The photo was cut into ${down.inputs.length} bands, not the ${bands.length} planned.`);
+      const total = down.down + down.forward + down.carry;
+      report(down.down, total);
+      const results = await this.runBands(bands, (i) =>
+        [{ id, direction, width: plan.width, height: plan.height, job, tensor: down.inputs[i] }, [down.inputs[i]]],
+      (f) => report(down.down + f * down.forward, total));
+      const outputs = results.map((r) => r.buffer);
+      const up = await this.call(0, { type: 'carryUp', job, outputs }, outputs);
+      report(total, total);
+      return { width, height, buffer: up.buffer, ms: down.ms + Math.max(...results.map((r) => r.ms)) + up.ms, workers: bands.length };
     }
   }
 

@@ -125,7 +125,7 @@ func stampServiceWorker(dir string, m *Manifest, pending map[string][]byte) ([]b
 	if err != nil {
 		return nil, err
 	}
-	files := []string{"index.html", "bootstrap.js", "app.js", "pool.js", "worker.js", WasmExecName, WasmName, "styles.css",
+	files := []string{"index.html", "bootstrap.js", "app.js", "pool.js", "live.js", "worker.js", WasmExecName, WasmName, "styles.css",
 		"manifest.webmanifest", "icon.svg", "icon-maskable.svg", ManifestName}
 	for _, e := range m.Models {
 		files = append(files, e.File)

@@ -6,7 +6,7 @@
 'use strict';
 const VERSION = 'dev'; // replaced by `cyclegan site` and `cyclegan publish` with a hash of the files
 const CACHE = 'cyclegan-' + VERSION;
-const CORE = ['./', 'index.html', 'bootstrap.js', 'app.js', 'pool.js', 'worker.js', 'wasm_exec.js', 'cyclegan.wasm',
+const CORE = ['./', 'index.html', 'bootstrap.js', 'app.js', 'pool.js', 'live.js', 'worker.js', 'wasm_exec.js', 'cyclegan.wasm',
   'styles.css', 'manifest.webmanifest', 'icon.svg', 'icon-maskable.svg', 'models.json'];
 
 self.addEventListener('install', (event) => {

@@ -2,7 +2,7 @@
 // page's main thread. Messages in: {req, type: 'load', id, stream, sha256,
 // label}, {req, type: 'translate', id, direction, width, height, buffer}, and
 // for a pool of workers (pool.js) {req, type: 'connect' | 'plan' |
-// 'translateBand', ...}.
+// 'translateBand' | 'scaleDown' | 'carryUp', ...}.
 // Messages out: {req, type: 'progress' | 'done' | 'error', ...}; req 0 is
 // start-up.
 'use strict';
@@ -55,7 +55,7 @@ self.onmessage = async (ev) => {
     const go = self.cycleganGo;
     if (m.type === 'load') {
       const info = await go.load(m.id, m.stream, m.sha256 || '', m.label || m.id, (done) => progress({ done }));
-      postMessage({ req: m.req, type: 'done', info: { directions: Array.from(info.directions), scaled: !!info.scaled } });
+      postMessage({ req: m.req, type: 'done', info: { directions: Array.from(info.directions) } });
     } else if (m.type === 'translate') {
       const r = await go.translate(m.id, m.direction, new Uint8ClampedArray(m.buffer), m.width, m.height,
         (done, total, ms) => progress({ done, total, ms }), m.source || null, m.scale || null);
@@ -65,11 +65,21 @@ self.onmessage = async (ev) => {
       await go.connect(m.me, m.ports);
       postMessage({ req: m.req, type: 'done', info: {} });
     } else if (m.type === 'plan') {
-      const bands = await go.plan(m.id, m.direction, m.width, m.height, m.workers, m.scale || null);
-      postMessage({ req: m.req, type: 'done', info: { bands: Array.from(bands, (b) => ({ src0: b.src0, src1: b.src1, out0: b.out0, out1: b.out1 })) } });
-    } else if (m.type === 'translateBand') {
-      const r = await go.translateBand(m.id, m.direction, new Uint8ClampedArray(m.buffer), m.width, m.height, m.bands, m.index, m.job,
+      const p = await go.plan(m.id, m.direction, m.width, m.height, m.workers, m.scale || null);
+      postMessage({ req: m.req, type: 'done', info: { scaled: p.scaled, width: p.width, height: p.height,
+        bands: Array.from(p.bands, (b) => ({ src0: b.src0, src1: b.src1, out0: b.out0, out1: b.out1 })) } });
+    } else if (m.type === 'translateBand') { // m.buffer: the photo's rows; m.tensor: a band at the model's scale
+      const input = m.tensor ? new Float32Array(m.tensor) : new Uint8ClampedArray(m.buffer);
+      const r = await go.translateBand(m.id, m.direction, input, m.width, m.height, m.bands, m.index, m.job,
         (done, total, ms) => progress({ done, total, ms }));
+      const buf = (r.pixels || r.tensor).buffer;
+      postMessage({ req: m.req, type: 'done', info: { ms: r.ms, buffer: buf } }, [buf]);
+    } else if (m.type === 'scaleDown') {
+      const r = await go.scaleDown(m.id, m.direction, new Uint8ClampedArray(m.buffer), m.width, m.height, m.workers, m.job);
+      const inputs = Array.from(r.inputs, (a) => a.buffer);
+      postMessage({ req: m.req, type: 'done', info: { inputs, down: r.down, forward: r.forward, carry: r.carry, ms: r.ms } }, inputs);
+    } else if (m.type === 'carryUp') {
+      const r = await go.carryUp(m.job, m.outputs.map((b) => new Float32Array(b)));
       const buf = r.pixels.buffer;
       postMessage({ req: m.req, type: 'done', info: { ms: r.ms, buffer: buf } }, [buf]);
     } else if (m.type === 'memory') {

@@ -14,15 +14,16 @@ import (
 
 func init() { register("serve", "preview a built site on http://127.0.0.1:8080", runServe) }
 
-// runServe implements `cyclegan serve [-addr 127.0.0.1:8080] [DIR]`: a small
+// runServe implements `cyclegan serve [-addr 127.0.0.1:8080] [-isolate] [DIR]`: a small
 // static server for previewing and testing a built site (application/wasm,
 // gzip, cache and security headers); not a production server. It listens
 // on this machine only unless -addr says otherwise (e.g. -addr :8080).
 func runServe(args []string) error {
 	fs := flag.NewFlagSet("serve", flag.ContinueOnError)
 	addr := fs.String("addr", site.DefaultAddr, "listen `address`; :8080 listens on every network interface")
+	isolate := fs.Bool("isolate", false, "send Cross-Origin-Opener-Policy and Cross-Origin-Embedder-Policy headers, so that the page is cross-origin isolated")
 	fs.Usage = func() {
-		fmt.Fprintln(fs.Output(), "usage: cyclegan serve [-addr 127.0.0.1:8080] [DIR]\n\n"+
+		fmt.Fprintln(fs.Output(), "usage: cyclegan serve [-addr 127.0.0.1:8080] [-isolate] [DIR]\n\n"+
 			"Serves a site built by `cyclegan site` (default DIR: dist) for previewing and testing;\n"+
 			"for the public, copy DIR to a static host. Only this machine can connect unless -addr\n"+
 			"names another interface, e.g. -addr :8080 for every one.")
@@ -52,6 +53,9 @@ func runServe(args []string) error {
 		fmt.Println("Other devices that can reach this machine can open it too (-addr); this server is for previews, not production.")
 	}
 	srv := site.NewServer(*addr, dir)
+	if *isolate {
+		srv.Handler = site.Isolate(srv.Handler)
+	}
 	if err := srv.Serve(ln); err != nil && !errors.Is(err, http.ErrServerClosed) {
 		return err
 	}

@@ -46,14 +46,16 @@ func SplitPhoto(w, h, n int) ([]PhotoBand, error) {
 	return out, nil
 }
 
-// Bands is SplitPhoto for this translator: one band when the translator
-// does not run the photo at its own size (its options' Plan), since only
-// the full-resolution pass is split.
+// Bands are the bands the generator's input splits into for a w×h photo
+// and at most n workers: bands of the photo when t runs it at its own size
+// (Plan(w, h).Full: PixelsBand), else of the photo at the plan's size
+// (ScaleDown's).
 func (t *Translator) Bands(w, h, n int) ([]PhotoBand, error) {
-	if !t.Plan(w, h).Full {
-		n = 1
+	if err := CheckSize(w, h); err != nil {
+		return nil, err
 	}
-	return SplitPhoto(w, h, n)
+	p := t.Plan(w, h)
+	return SplitPhoto(p.W, p.H, n)
 }
 
 // PixelsBand translates band b of a photo: in holds the photo's rows
@@ -66,39 +68,32 @@ func (t *Translator) PixelsBand(ctx context.Context, in Pixels, b PhotoBand, ex 
 	if err := in.check(); err != nil {
 		return Pixels{}, err
 	}
-	bands, err := SplitPhoto(b.W, b.H, b.Count)
-	if err != nil {
+	if err := b.check(); err != nil {
 		return Pixels{}, err
-	}
-	if b.Index < 0 || b.Index >= len(bands) || bands[b.Index] != b {
-		return Pixels{}, fmt.Errorf("translate: band %d of %d of a %d×%d photo is not one SplitPhoto makes", b.Index, b.Count, b.W, b.H)
 	}
 	if in.W != b.W || in.H != b.SrcRow1-b.SrcRow0 {
 		return Pixels{}, fmt.Errorf("translate: band %d of a %d×%d photo reads %d×%d pixels (rows %d to %d), have %d×%d",
 			b.Index, b.W, b.H, b.W, b.SrcRow1-b.SrcRow0, b.SrcRow0, b.SrcRow1, in.W, in.H)
 	}
-	if err := ctx.Err(); err != nil {
-		return Pixels{}, err
-	}
-	x := bandTensor(in, b, t.gen.Config().InputNC)
-	costs := t.gen.Config().StepCosts(b.Band.H, x.W())
-	var total, done int64
-	for _, c := range costs {
-		total += c
-	}
-	y, err := t.gen.ForwardBand(x, b.Band, ex, func(step, _ int) error {
-		if progress != nil {
-			done += costs[step-1]
-			progress(int(done), int(total))
-		}
-		return ctx.Err()
-	})
+	y, err := t.TensorBand(ctx, bandTensor(in, b, t.gen.Config().InputNC), b, ex, progress)
 	if err != nil {
-		return Pixels{}, fmt.Errorf("translate: %w", err)
+		return Pixels{}, err
 	}
 	out := Pixels{W: b.W, H: b.OutRow1 - b.OutRow0, Channels: in.Channels, Pix: make([]byte, in.Channels*b.W*(b.OutRow1-b.OutRow0))}
 	fromTensor(y, out)
 	return out, nil
+}
+
+// check returns an error unless b is one of the bands SplitPhoto makes.
+func (b PhotoBand) check() error {
+	bands, err := SplitPhoto(b.W, b.H, b.Count)
+	if err != nil {
+		return err
+	}
+	if b.Index < 0 || b.Index >= len(bands) || bands[b.Index] != b {
+		return fmt.Errorf("translate: band %d of %d of a %d×%d photo is not one SplitPhoto makes", b.Index, b.Count, b.W, b.H)
+	}
+	return nil
 }
 
 // bandTensor is the band's rows of toTensor's input: padded rows

@@ -28,8 +28,7 @@ func (t *Translator) atModelScale(ctx context.Context, x *nn.Tensor, p Plan, pro
 	if err := ctx.Err(); err != nil {
 		return nil, err
 	}
-	xs := resize(x, p.W, p.H, bicubic)
-	clampUnit(xs.Data)
+	xs := scaleDown(x, p)
 	m.add(downUnitsPerPixel * n)
 	ys, err := t.run(ctx, padTensor(xs), m)
 	if err != nil {
@@ -44,6 +43,14 @@ func (t *Translator) atModelScale(ctx context.Context, x *nn.Tensor, p Plan, pro
 	}
 	m.add(carryUnitsPerPixel * n)
 	return out, nil
+}
+
+// scaleDown is x (unpadded) at the plan's size: bicubic, antialiased, as
+// training scaled its photos, clamped to [-1, 1].
+func scaleDown(x *nn.Tensor, p Plan) *nn.Tensor {
+	xs := resize(x, p.W, p.H, bicubic)
+	clampUnit(xs.Data)
+	return xs
 }
 
 // meter tells a call's progress function how much of its work is done.

@@ -86,7 +86,7 @@ func (p *portPeers) Send(to int, m nn.BandMessage) error {
 	} else {
 		data = jsx.Float32Array(m.Rows)
 	}
-	msg := jsx.Object(map[string]any{"job": p.job, "seq": m.Seq, key: data})
+	msg := jsx.Obj("job", p.job, "seq", m.Seq, key, data)
 	p.ports[to].Call("postMessage", msg, []any{data.Get("buffer")})
 	return nil
 }
@@ -115,55 +115,64 @@ func (p *portPeers) Recv(from int) (nn.BandMessage, error) {
 	return m, nil
 }
 
-// plan(id, direction, width, height, workers, scale) → [{src0, src1, out0, out1}]:
-// the bands a width×height photo is split into for at most workers
-// workers, with the photo's rows each reads and gives; one band when the
-// translation would not run at the photo's own size (scale as translate's).
+// plan(id, direction, width, height, workers, scale) → {bands: [{src0, src1, out0, out1}], scaled, width, height}:
+// the bands the generator's input splits into for a width×height photo and
+// at most workers workers (translate.Translator.Bands; scale as
+// translate's). Not scaled: bands of the photo, with the photo's rows each
+// reads and gives. Scaled: bands of the photo at the model's scale,
+// width×height (scaleDown, carryUp).
 func plan(args []js.Value) (any, error) {
 	if len(args) < 5 {
 		return nil, errors.New("plan(id, direction, width, height, workers): missing arguments")
+	}
+	v, err := jsx.Ints(args, 2, 5)
+	if err != nil {
+		return nil, fmt.Errorf("plan: %w", err)
 	}
 	tr, err := translator(args[0].String(), args[1].String())
 	if err != nil {
 		return nil, err
 	}
 	opts := translate.Default
-	if len(args) > 5 && args[5].Type() == js.TypeString {
-		if opts.Scale, err = translate.ParseScale(args[5].String()); err != nil {
+	if s := jsx.Arg(args, 5); s.Type() == js.TypeString {
+		if opts.Scale, err = translate.ParseScale(s.String()); err != nil {
 			return nil, fmt.Errorf("plan: %w", err)
 		}
 	}
 	tr = tr.With(opts)
-	bands, err := tr.Bands(args[2].Int(), args[3].Int(), args[4].Int())
+	bands, err := tr.Bands(v[0], v[1], v[2])
 	if err != nil {
 		return nil, err
 	}
 	out := make([]any, len(bands))
 	for i, b := range bands {
-		out[i] = jsx.Object(map[string]any{"src0": b.SrcRow0, "src1": b.SrcRow1, "out0": b.OutRow0, "out1": b.OutRow1})
+		out[i] = jsx.Obj("src0", b.SrcRow0, "src1", b.SrcRow1, "out0", b.OutRow0, "out1", b.OutRow1)
 	}
-	return out, nil
+	p := tr.Plan(v[0], v[1])
+	return jsx.Obj("bands", out, "scaled", !p.Full, "width", p.W, "height", p.H), nil
 }
 
-// translateBand(id, direction, pixels, width, height, bands, index, job, onProgress)
-// → {pixels, ms}: band index of the bands plan gave for a width×height
-// photo; pixels are the photo's rows src0 to src1 (RGBA) and the result
-// its rows out0 to out1. job numbers the photo; every worker of the photo
-// runs it at once.
+// translateBand(id, direction, input, width, height, bands, index, job, onProgress)
+// → {pixels | tensor, ms}: band index of the bands plan gave for a
+// width×height photo. input is either the photo's rows src0 to src1 (RGBA,
+// a Uint8ClampedArray), and the result its rows out0 to out1, or, at the
+// model's scale, the band's input from scaleDown (a Float32Array; width and
+// height are plan's), and the result the band's output (tensor, for
+// carryUp). job numbers the photo; every worker of the photo runs it at
+// once.
 func translateBand(args []js.Value) (any, error) {
 	if len(args) < 8 {
-		return nil, errors.New("translateBand(id, direction, pixels, width, height, bands, index, job, onProgress): missing arguments")
+		return nil, errors.New("translateBand(id, direction, input, width, height, bands, index, job, onProgress): missing arguments")
 	}
-	for i := 3; i < 8; i++ {
-		if args[i].Type() != js.TypeNumber {
-			return nil, errors.New("translateBand: width, height, bands, index and job must be numbers")
-		}
+	v, err := jsx.Ints(args, 3, 8)
+	if err != nil {
+		return nil, fmt.Errorf("translateBand: %w", err)
 	}
 	tr, err := translator(args[0].String(), args[1].String())
 	if err != nil {
 		return nil, err
 	}
-	w, h, n, index := args[3].Int(), args[4].Int(), args[5].Int(), args[6].Int()
+	w, h, n, index := v[0], v[1], v[2], v[3]
 	bands, err := translate.SplitPhoto(w, h, n)
 	if err != nil {
 		return nil, err
@@ -174,29 +183,38 @@ func translateBand(args []js.Value) (any, error) {
 	if n > 1 && (ports == nil || len(ports.ports) < n) {
 		return nil, fmt.Errorf("translateBand: %d bands need %d connected workers", n, n)
 	}
+	b := bands[index]
+	var peers nn.BandPeers
+	if ports != nil {
+		ports.job = v[4]
+		peers = ports
+	}
+	ex := nn.NewBandExchange(b.Band, peers)
+	start := time.Now()
+	progress := jsx.Progress(jsx.Arg(args, 8), start)
+	if jsx.IsFloat32Array(args[2]) { // a band at the model's scale
+		x, err := jsx.Float32s(args[2])
+		if err != nil {
+			return nil, fmt.Errorf("translateBand: input: %w", err)
+		}
+		c := tr.Config().InputNC
+		if len(x) != c*b.Rows()*translate.PaddedSize(w) {
+			return nil, fmt.Errorf("translateBand: band %d's input has %d values, want %d×%d×%d", index, len(x), c, b.Rows(), translate.PaddedSize(w))
+		}
+		y, err := tr.TensorBand(context.Background(), &nn.Tensor{Shape: []int{1, c, b.Rows(), translate.PaddedSize(w)}, Data: x}, b, ex, progress)
+		if err != nil {
+			return nil, err
+		}
+		return jsx.Obj("tensor", jsx.Float32Array(y.Data), "ms", jsx.Ms(start)), nil
+	}
 	pixels, err := jsx.Bytes(args[2])
 	if err != nil {
 		return nil, fmt.Errorf("translateBand: pixels: %w", err)
 	}
-	b := bands[index]
-	var peers nn.BandPeers
-	if ports != nil {
-		ports.job = args[7].Int()
-		peers = ports
-	}
-	start := time.Now()
-	var progress translate.Progress
-	if len(args) > 8 && args[8].Type() == js.TypeFunction {
-		cb := args[8]
-		progress = func(done, total int) {
-			cb.Invoke(done, total, float64(time.Since(start).Microseconds())/1000)
-		}
-	}
 	in := translate.Pixels{W: w, H: b.SrcRow1 - b.SrcRow0, Channels: 4, Pix: pixels}
-	out, err := tr.PixelsBand(context.Background(), in, b, nn.NewBandExchange(b.Band, peers), progress)
+	out, err := tr.PixelsBand(context.Background(), in, b, ex, progress)
 	if err != nil {
 		return nil, err
 	}
-	ms := float64(time.Since(start).Microseconds()) / 1000
-	return jsx.Object(map[string]any{"pixels": jsx.ClampedArray(out.Pix), "ms": ms}), nil
+	return jsx.Obj("pixels", jsx.ClampedArray(out.Pix), "ms", jsx.Ms(start)), nil
 }

@@ -42,14 +42,17 @@ var (
 )
 
 func main() {
-	api := jsx.Object(map[string]any{
-		"load":      jsx.Func(load),
-		"translate": jsx.Func(translateJS),
+	api := jsx.Obj(
+		"load", jsx.Func(load),
+		"translate", jsx.Func(translateJS),
 		// the banded translation across workers (band.go)
-		"connect":       jsx.Func(connect),
-		"plan":          jsx.Func(plan),
-		"translateBand": jsx.Func(translateBand),
-		"unload": js.FuncOf(func(_ js.Value, args []js.Value) any {
+		"connect", jsx.Func(connect),
+		"plan", jsx.Func(plan),
+		"translateBand", jsx.Func(translateBand),
+		// the model-scale translation across workers (band_scale.go)
+		"scaleDown", jsx.Func(scaleDown),
+		"carryUp", jsx.Func(carryUp),
+		"unload", js.FuncOf(func(_ js.Value, args []js.Value) any {
 			if len(args) > 0 {
 				mu.Lock()
 				delete(models, args[0].String())
@@ -58,8 +61,8 @@ func main() {
 			}
 			return nil
 		}),
-		"version": runtime.Version() + " " + nn.GemmKernel(),
-	})
+		"version", runtime.Version()+" "+nn.GemmKernel(),
+	)
 	g := jsx.Global()
 	g.Set("cycleganGo", api)
 	if ready := g.Get("cycleganGoReady"); ready.Type() == js.TypeFunction {
@@ -123,8 +126,7 @@ func load(args []js.Value) (any, error) {
 		dirs[i] = d.ID
 		labels[d.ID] = d.Label
 	}
-	// scaled: the file records its training scale (translate "model" runs there).
-	return jsx.Object(map[string]any{"directions": dirs, "labels": jsx.Object(labels), "name": m.Name(), "scaled": m.Meta.TrainingScale != nil}), nil
+	return jsx.Obj("directions", dirs, "labels", jsx.Object(labels), "name", m.Name()), nil
 }
 
 // translate(id, direction, pixels, width, height, onProgress, source, scale)
@@ -132,15 +134,18 @@ func translateJS(args []js.Value) (any, error) {
 	if len(args) < 5 {
 		return nil, errors.New("translate(id, direction, pixels, width, height, onProgress): missing arguments")
 	}
-	id, dir := args[0].String(), args[1].String()
-	w, h := args[3].Int(), args[4].Int()
-	tr, err := translator(id, dir)
+	wh, err := jsx.Ints(args, 3, 5)
+	if err != nil {
+		return nil, fmt.Errorf("translate: %w", err)
+	}
+	w, h := wh[0], wh[1]
+	tr, err := translator(args[0].String(), args[1].String())
 	if err != nil {
 		return nil, err
 	}
 	opts := translate.Default
-	if len(args) > 7 && args[7].Type() == js.TypeString {
-		if opts.Scale, err = translate.ParseScale(args[7].String()); err != nil {
+	if s := jsx.Arg(args, 7); s.Type() == js.TypeString {
+		if opts.Scale, err = translate.ParseScale(s.String()); err != nil {
 			return nil, fmt.Errorf("translate: %w", err)
 		}
 	}
@@ -149,11 +154,11 @@ func translateJS(args []js.Value) (any, error) {
 		// The photo's own size and the long side the page scaled it to: a
 		// photo too thin to translate gets the command's message.
 		src := args[6]
-		w, h, side := src.Get("width"), src.Get("height"), src.Get("maxSide")
-		if w.Type() != js.TypeNumber || h.Type() != js.TypeNumber || side.Type() != js.TypeNumber {
+		v, err := jsx.Ints([]js.Value{src.Get("width"), src.Get("height"), src.Get("maxSide")}, 0, 3)
+		if err != nil {
 			return nil, errors.New("translate: source must be {width, height, maxSide}, three numbers")
 		}
-		if err := translate.CheckFit(w.Int(), h.Int(), side.Int()); err != nil {
+		if err := translate.CheckFit(v[0], v[1], v[2]); err != nil {
 			return nil, err
 		}
 	}
@@ -162,20 +167,13 @@ func translateJS(args []js.Value) (any, error) {
 		return nil, fmt.Errorf("translate: pixels: %w", err)
 	}
 	start := time.Now()
-	var progress translate.Progress
-	if len(args) > 5 && args[5].Type() == js.TypeFunction {
-		cb := args[5]
-		progress = func(done, total int) {
-			cb.Invoke(done, total, float64(time.Since(start).Microseconds())/1000)
-		}
-	}
-	out, err := tr.Pixels(context.Background(), translate.Pixels{W: w, H: h, Channels: 4, Pix: pixels}, progress)
+	out, err := tr.Pixels(context.Background(), translate.Pixels{W: w, H: h, Channels: 4, Pix: pixels}, jsx.Progress(jsx.Arg(args, 5), start))
 	if err != nil {
 		return nil, err
 	}
 	pixels = out.Pix
-	ms := float64(time.Since(start).Microseconds()) / 1000
-	return jsx.Object(map[string]any{"pixels": jsx.ClampedArray(pixels), "width": w, "height": h, "ms": ms}), nil
+	ms := jsx.Ms(start)
+	return jsx.Obj("pixels", jsx.ClampedArray(pixels), "width", w, "height", h, "ms", ms), nil
 }
 
 // translator is the translator of a loaded model's direction.

@@ -111,12 +111,17 @@ type browser struct {
 	expected []string
 }
 
-// newBrowser starts a browser for t. At the end of t its page must have
-// written no console error, and the collector must prove it was listening.
-func newBrowser(t testing.TB) *browser {
+// newBrowser starts a browser for t, with Chromium's flags (switches
+// without a value, such as "use-fake-device-for-media-stream") added. At
+// the end of t its page must have written no console error, and the
+// collector must prove it was listening.
+func newBrowser(t testing.TB, flags ...string) *browser {
 	t.Helper()
 	exe := chromePath(t)
 	opts := append(chrome.Options(exe, t.TempDir()), chromedp.Flag("force-color-profile", "srgb"))
+	for _, f := range flags {
+		opts = append(opts, chromedp.Flag(f, true))
+	}
 	actx, cancelA := chromedp.NewExecAllocator(context.Background(), opts...)
 	ctx, cancelC := chromedp.NewContext(actx)
 	ctx, cancelT := context.WithTimeout(ctx, browserTimeout)

@@ -2,8 +2,14 @@ package browsertest
 
 import (
 	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
+
+	"github.com/chromedp/chromedp"
+
+	"github.com/cyclegan-go/cyclegan/site"
+	"github.com/cyclegan-go/cyclegan/weights"
 )
 
 // workersTranslate translates a w×h synthetic image in the page with the
@@ -11,8 +17,14 @@ import (
 // pixels and how many workers the translation used.
 func workersTranslate(t *testing.T, b *browser, w, h, n int) ([]byte, int) {
 	t.Helper()
+	return workersTranslateModel(t, b, modelName, w, h, n)
+}
+
+// workersTranslateModel is workersTranslate with the named model.
+func workersTranslateModel(t *testing.T, b *browser, model string, w, h, n int) ([]byte, int) {
+	t.Helper()
 	eval[any](t, b, fmt.Sprintf(`window.cyclegan.workers = %d`, n))
-	px := translateInPage(t, b, synthetic(w, h), "AtoB")
+	px := translateModelInPage(t, b, synthetic(w, h), model, "AtoB")
 	return px, eval[int](t, b, `window.cyclegan.lastTiming.workers`)
 }
 
@@ -54,25 +66,97 @@ func TestWorkersMatchOneWorker(t *testing.T) {
 	}
 }
 
+// TestWorkersAtTheModelsScale: at the model's scale (the default) the
+// scaled photo is split across the workers too, and gives the one-worker
+// result within one level, at odd sizes; a photo under 128 rows at the
+// model's scale runs on one worker.
+func TestWorkersAtTheModelsScale(t *testing.T) {
+	srv := serve(t, builtSite(t))
+	b := newBrowser(t)
+	b.open(t, srv.URL+"/?workers=4")
+	f := site.TinyModel("scaled", 4, 2, 9, "G_A")
+	f.Meta.TrainingScale = &weights.TrainingScale{Preprocess: "scale_width_and_crop", LoadSize: 64, CropSize: 32}
+	scaled := filepath.Join(t.TempDir(), "scaled.cgw")
+	if err := weights.WriteFile(scaled, f); err != nil {
+		t.Fatal(err)
+	}
+	b.do(t, chromedp.SetUploadFiles("#model-file", []string{scaled}))
+	eval[bool](t, b, `(async () => {
+		while (!window.cyclegan.models.some((m) => m.name === 'scaled.cgw')) await new Promise((r) => setTimeout(r, 20));
+		return true;
+	})()`)
+	for _, c := range []struct {
+		w, h  int
+		bands [5]int // bands used with 1 to 4 workers (index 0 unused)
+	}{
+		{131, 530, [5]int{0, 1, 2, 3, 4}}, // 64×259 at the model's scale
+		{97, 301, [5]int{0, 1, 2, 3, 3}},  // 64×199
+		{203, 150, [5]int{0, 1, 1, 1, 1}}, // 64×47: one worker
+	} {
+		one, used := workersTranslateModel(t, b, "scaled.cgw", c.w, c.h, 1)
+		if used != 1 {
+			t.Fatalf("%d×%d, 1 worker: used %d", c.w, c.h, used)
+		}
+		for n := 2; n <= 4; n++ {
+			got, used := workersTranslateModel(t, b, "scaled.cgw", c.w, c.h, n)
+			if used != c.bands[n] {
+				t.Errorf("%d×%d at the model's scale, %d workers: split into %d bands, want %d", c.w, c.h, n, used, c.bands[n])
+			}
+			compare(t, fmt.Sprintf("%d×%d at the model's scale, %d workers (%d bands) vs 1", c.w, c.h, n, used), got, one)
+		}
+	}
+	// Progress rises to the total through the three stages; Cancel stops
+	// the bands at once.
+	type report struct {
+		Reports, Workers int
+		Rising, Complete bool
+	}
+	r := eval[report](t, b, `(async () => {
+		const img = new ImageData(256, 1024); // 64×256 at the model's scale
+		for (let i = 0; i < img.data.length; i++) img.data[i] = (i * 37 + (i >> 11)) & 255;
+		const seen = [];
+		await window.cyclegan.translate(img, {model: 'scaled.cgw', onProgress: (p) => seen.push(p)});
+		const last = seen[seen.length - 1];
+		return {Reports: seen.length, Workers: window.cyclegan.lastTiming.workers,
+			Rising: seen.every((p, i) => i === 0 || p.done >= seen[i - 1].done), Complete: last.done === last.total && last.total > 0};
+	})()`)
+	if r.Workers != 4 || r.Reports < 4 || !r.Rising || !r.Complete {
+		t.Errorf("256×1024 at the model's scale on 4 workers: %+v; want 4 workers, at least 4 progress reports, rising to the total", r)
+	}
+	if got := killDuringModel(t, b, "scaled.cgw", 256, 1024, `window.cyclegan.cancel()`); !strings.HasPrefix(got, "AbortError") {
+		t.Errorf("cancel during a model-scale translation on 4 workers: %q, want an AbortError", got)
+	}
+	if _, used := workersTranslateModel(t, b, "scaled.cgw", 131, 530, 4); used != 4 {
+		t.Errorf("after cancel the photo used %d workers, want 4", used)
+	}
+}
+
 // killDuring starts translating a large photo with n workers and runs
 // action (JavaScript) at the first progress report; it returns the
 // translation's outcome: "done", the error's name and message, or that
 // none came within a minute.
 func killDuring(t *testing.T, b *browser, action string) string {
 	t.Helper()
+	return killDuringModel(t, b, "", 1024, 1024, action)
+}
+
+// killDuringModel is killDuring with the named model ("": the page's
+// first) and a w×h photo.
+func killDuringModel(t *testing.T, b *browser, model string, w, h int, action string) string {
+	t.Helper()
 	return eval[string](t, b, fmt.Sprintf(`(async () => {
-		const img = new ImageData(1024, 1024);
+		const img = new ImageData(%d, %d);
 		for (let i = 0; i < img.data.length; i++) img.data[i] = (i * 37 + (i >> 11)) & 255;
 		let fired = false;
 		try {
-			const run = window.cyclegan.translate(img, {onProgress: () => { if (!fired) { fired = true; %s; } }});
+			const run = window.cyclegan.translate(img, {model: %q, onProgress: () => { if (!fired) { fired = true; %s; } }});
 			const timeout = new Promise((res) => setTimeout(() => res('timeout'), 60000));
 			if (await Promise.race([run, timeout]) === 'timeout') return 'no answer within 60 s';
 			return 'done, fired ' + fired;
 		} catch (e) {
 			return e.name + ': ' + e.message;
 		}
-	})()`, action))
+	})()`, w, h, model, action))
 }
 
 // TestWorkerKilledMidPhoto: a worker terminated mid-photo gives a clear

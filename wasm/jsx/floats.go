@@ -31,9 +31,12 @@ func typedArray(ctor js.Value, p unsafe.Pointer, n, size int) js.Value {
 	return ctor.New(u.Get("buffer"))
 }
 
+// IsFloat32Array reports whether v is a Float32Array.
+func IsFloat32Array(v js.Value) bool { return v.InstanceOf(jsFloat32) }
+
 // Float32s copies a Float32Array into Go memory.
 func Float32s(v js.Value) ([]float32, error) {
-	if !v.InstanceOf(jsFloat32) {
+	if !IsFloat32Array(v) {
 		return nil, errors.New("expected a Float32Array")
 	}
 	f := make([]float32, v.Get("length").Int())

@@ -51,11 +51,11 @@ func Await(p js.Value) (js.Value, error) {
 	ch := make(chan result, 1)
 	var onOK, onErr js.Func
 	onOK = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		ch <- result{v: arg(args, 0)}
+		ch <- result{v: Arg(args, 0)}
 		return nil
 	})
 	onErr = js.FuncOf(func(_ js.Value, args []js.Value) any {
-		ch <- result{err: &JSError{arg(args, 0)}}
+		ch <- result{err: &JSError{Arg(args, 0)}}
 		return nil
 	})
 	p.Call("then", onOK, onErr)
@@ -65,7 +65,8 @@ func Await(p js.Value) (js.Value, error) {
 	return r.v, r.err
 }
 
-func arg(args []js.Value, i int) js.Value {
+// Arg is args[i], or undefined past the end.
+func Arg(args []js.Value, i int) js.Value {
 	if i < len(args) {
 		return args[i]
 	}
@@ -134,4 +135,14 @@ func ClampedArray(b []byte) js.Value {
 	v := jsUint8C.New(len(b))
 	js.CopyBytesToJS(v, b)
 	return v
+}
+
+// Obj builds a plain JavaScript object from keys and values in turn:
+// Obj("a", 1, "b", 2) is {a: 1, b: 2}.
+func Obj(kv ...any) js.Value {
+	o := jsObject.New()
+	for i := 0; i+1 < len(kv); i += 2 {
+		o.Set(kv[i].(string), kv[i+1])
+	}
+	return o
 }
