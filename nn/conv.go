@@ -52,6 +52,13 @@ func (l *Conv2d) check(x *Tensor) {
 // they may keep them packed between calls. Training must not freeze.
 func (l *Conv2d) freeze() { l.cache.frozen = true }
 
+// pin tells the kernels whether the weights stay unchanged until the next
+// pin (PinWeights).
+func (l *Conv2d) pin(on bool) {
+	l.cache.pin(on)
+	l.gradCache.pin(on)
+}
+
 // Forward computes y = weight ⊛ x + bias through the GEMM kernels.
 func (l *Conv2d) Forward(x *Tensor) *Tensor {
 	l.check(x)

@@ -294,13 +294,24 @@ func errShape(layer string, dy *Tensor, n, c, h, w int) string {
 // with a copy of the weights they were packed from. The backward passes of
 // one training step (a generator runs three per step) share weights, so
 // later ones reuse the packing after comparing the weights byte for byte,
-// which costs a small part of packing them; any change repacks.
+// which costs a small part of packing them; any change repacks. While the
+// layer is pinned (pin) the weights are known not to change: the packing is
+// reused without the comparison (and made without the copy).
 type gradCache struct {
 	mu     sync.Mutex // held while the packing is in use
-	snap   []float32  // the weights the packing was made from
+	snap   []float32  // the weights the packing was made from (empty when pinned)
 	pack   *packedA   // own storage, reused
 	kern   *gemmKernel
 	filled bool
+	pinned bool
+}
+
+// pin declares the weights unchanged until pin(false) (on) or possibly
+// changed (off); either way the packing is made afresh at the next use.
+func (c *gradCache) pin(on bool) {
+	c.mu.Lock()
+	c.pinned, c.filled = on, false
+	c.mu.Unlock()
 }
 
 // packed returns the packing of w, built by pack (into dst's storage) unless
@@ -308,12 +319,19 @@ type gradCache struct {
 // once the product is done.
 func (c *gradCache) packed(kern *gemmKernel, w []float32, pack func(dst *packedA) *packedA) (*packedA, func()) {
 	c.mu.Lock()
+	if c.pinned && c.filled && c.kern == kern {
+		return c.pack, c.mu.Unlock
+	}
 	if !c.filled || c.kern != kern || !sameFloats(c.snap, w) {
 		if c.pack == nil {
 			c.pack = &packedA{}
 		}
 		c.pack = pack(c.pack)
-		c.snap = append(c.snap[:0], w...)
+		if c.pinned {
+			c.snap = c.snap[:0]
+		} else {
+			c.snap = append(c.snap[:0], w...)
+		}
 		c.kern, c.filled = kern, true
 	}
 	return c.pack, c.mu.Unlock

@@ -8,13 +8,16 @@ import (
 
 // convCache holds whatever the kernels keep between calls of one convolution
 // layer: the weights packed into micro-kernel panels. It is only valid while
-// the layer's weights do not change; layers call reset() when they might have.
+// the layer's weights do not change: it keeps them while the layer is frozen
+// (inference) or pinned (training, between two optimizer steps: pin).
 type convCache struct {
 	frozen bool // weights will not change any more (inference): packing may be reused
 
 	mu     sync.Mutex // several forwards of one layer may run at once
-	packed *packedA   // the packed weights, kept only while frozen
+	pinned bool       // weights unchanged until pin(false) (training): packing may be reused
+	packed *packedA   // the packed weights, kept only while frozen or pinned
 	rows   bool       // packed holds the row-cut weights of conv2dRows
+	spare  *packedA   // the storage of a packing pin dropped, for the next one
 }
 
 func (c *convCache) reset() {
@@ -23,8 +26,21 @@ func (c *convCache) reset() {
 	c.mu.Unlock()
 }
 
+// pin declares the weights unchanged until pin(false) (on) or possibly
+// changed (off); either way it drops the packing kept so far, unless the
+// layer is frozen.
+func (c *convCache) pin(on bool) {
+	c.mu.Lock()
+	c.pinned = on
+	if !c.frozen && c.packed != nil {
+		c.spare, c.packed = c.packed, nil
+	}
+	c.mu.Unlock()
+}
+
 // packedWeights returns w (m×k, row-major) packed for kern, from the cache
-// when the layer is frozen, and a function to call once the product is done.
+// when the layer is frozen or pinned, and a function to call once the
+// product is done.
 func (c *convCache) packedWeights(kern *gemmKernel, w []float32, m, k int) (*packedA, func()) {
 	return c.packedMatrix(kern, false, m, k, func() ([]float32, func()) { return w, func() {} })
 }
@@ -33,21 +49,28 @@ func (c *convCache) packedWeights(kern *gemmKernel, w []float32, m, k int) (*pac
 // (with a function to call when it is no longer needed); rows tells the
 // layouts apart (plain or conv2dRows's).
 func (c *convCache) packedMatrix(kern *gemmKernel, rows bool, m, k int, matrix func() ([]float32, func())) (*packedA, func()) {
-	if c == nil || !c.frozen {
-		a, free := matrix()
-		pa := packA(kern, false, m, k, 1, a, k, nil)
-		free()
-		return pa, pa.release
+	if c != nil {
+		c.mu.Lock()
+		if c.frozen || c.pinned {
+			defer c.mu.Unlock()
+			if p := c.packed; p == nil || p.kern != kern || p.m != m || p.k != k || c.rows != rows {
+				dst := &packedA{} // own storage, not pooled
+				if p == nil && c.spare != nil {
+					dst, c.spare = c.spare, nil
+				}
+				a, free := matrix()
+				c.packed = packA(kern, false, m, k, 1, a, k, dst)
+				c.rows = rows
+				free()
+			}
+			return c.packed, func() {}
+		}
+		c.mu.Unlock()
 	}
-	c.mu.Lock()
-	defer c.mu.Unlock()
-	if p := c.packed; p == nil || p.kern != kern || p.m != m || p.k != k || c.rows != rows {
-		a, free := matrix()
-		c.packed = packA(kern, false, m, k, 1, a, k, &packedA{}) // own storage, not pooled
-		c.rows = rows
-		free()
-	}
-	return c.packed, func() {}
+	a, free := matrix()
+	pa := packA(kern, false, m, k, 1, a, k, nil)
+	free()
+	return pa, pa.release
 }
 
 // conv2dForward computes, for every image n, y[n] = weight · im2col(x[n]) + bias,
@@ -161,16 +184,49 @@ type im2colB struct {
 }
 
 // initTaps fills taps, once: the workers of one product share it read-only.
-func (s *im2colB) initTaps() {
-	g := s.g
-	s.taps = make([]int, 0, s.c*g.KH*g.KW)
-	for ci := 0; ci < s.c; ci++ {
-		for ky := 0; ky < g.KH; ky++ {
-			for kx := 0; kx < g.KW; kx++ {
-				s.taps = append(s.taps, ci*s.h*s.w+ky*s.w+kx)
+func (s *im2colB) initTaps() { s.taps = tapTable(s.c, s.h, s.w, s.g.KH, s.g.KW) }
+
+// tapKey names a table of tapTable.
+type tapKey struct{ c, h, w, kh, kw int }
+
+// taps keeps the tables of tapTable, read-only once made: a training step
+// runs the same few geometries over and over (they were 8 MB of garbage per
+// step, made afresh for every product). At most tapTablesMax are kept
+// (inference on photos of many sizes makes new ones without end).
+var taps struct {
+	mu  sync.Mutex
+	tab map[tapKey][]int
+}
+
+const tapTablesMax = 256
+
+// tapTable returns the offset ci·h·w + ky·w + kx of every row p = (ci, ky,
+// kx) of im2col for c planes of h×w and a kh×kw kernel.
+func tapTable(c, h, w, kh, kw int) []int {
+	key := tapKey{c, h, w, kh, kw}
+	taps.mu.Lock()
+	t, ok := taps.tab[key]
+	taps.mu.Unlock()
+	if ok {
+		return t
+	}
+	t = make([]int, 0, c*kh*kw)
+	for ci := 0; ci < c; ci++ {
+		for ky := 0; ky < kh; ky++ {
+			for kx := 0; kx < kw; kx++ {
+				t = append(t, ci*h*w+ky*w+kx)
 			}
 		}
 	}
+	taps.mu.Lock()
+	if taps.tab == nil {
+		taps.tab = map[tapKey][]int{}
+	}
+	if len(taps.tab) < tapTablesMax {
+		taps.tab[key] = t
+	}
+	taps.mu.Unlock()
+	return t
 }
 
 // padBudget is the most floats newIm2colB copies an image into (32 MB).

@@ -63,6 +63,15 @@ func (l *ConvTranspose2d) freeze() {
 	}
 }
 
+// pin tells the kernels whether the weights stay unchanged until the next
+// pin (PinWeights).
+func (l *ConvTranspose2d) pin(on bool) {
+	for _, ph := range l.phases {
+		ph.cache.pin(on)
+	}
+	l.gradCache.pin(on)
+}
+
 // Forward: by sub-pixel phases where the geometry allows
 // (conv_transpose_phases.go), otherwise per image col = Wᵀ · x (OutC·K·K × h·w), then y = col2im(col) + b,
 // a band of input rows at a time. The forward convolution Geom maps the

@@ -110,5 +110,9 @@ func (d *Discriminator) Backward(t *Tape, dy *Tensor) *Tensor { return d.layers.
 // ZeroGrad sets every parameter gradient to zero.
 func (d *Discriminator) ZeroGrad() { zeroGrads(d.layers) }
 
+// PinWeights declares the weights unchanged until PinWeights(false)
+// (training only; see Generator.PinWeights).
+func (d *Discriminator) PinWeights(on bool) { pinLayers(d.layers, on) }
+
 // Freeze declares the weights final (inference only; see Generator.Freeze).
 func (d *Discriminator) Freeze() { freezeLayers(d.layers) }

@@ -1,6 +1,9 @@
 package nn
 
-import "sync"
+import (
+	"math/bits"
+	"sync"
+)
 
 // gemmKC is the depth of one packed block: a kc×NR panel of B and a kc×MR
 // panel of A stay in the L1/L2 caches while a micro-kernel runs over them.
@@ -220,19 +223,33 @@ func (s *matrixB) pack(dst []float32, nr, p0, kc, j0, nc int) {
 	}
 }
 
-// bufPool recycles packing buffers so big GEMMs do not page-fault fresh
-// memory on every call.
-var bufPool sync.Pool
+// bufPools recycle packing buffers so big GEMMs do not page-fault fresh
+// memory on every call: pool b holds buffers of capacity 2^b, so that a
+// request is never handed a smaller buffer it would have to drop (one pool
+// for every size did that, and allocated about 10 MB per training step).
+var bufPools [48]sync.Pool
+
+// bufClass is the pool of the buffers that serve n floats: the smallest
+// b with 2^b >= n.
+func bufClass(n int) int { return bits.Len(uint(max(n, 1) - 1)) }
 
 func getBuf(n int) *[]float32 {
-	if p, ok := bufPool.Get().(*[]float32); ok {
-		if cap(*p) >= n {
-			*p = (*p)[:n]
-			return p
-		}
+	b := bufClass(n)
+	if p, ok := bufPools[b].Get().(*[]float32); ok {
+		*p = (*p)[:n]
+		return p
 	}
-	s := make([]float32, n)
+	s := make([]float32, n, 1<<b)
 	return &s
 }
 
-func putBuf(p *[]float32) { bufPool.Put(p) }
+// putBuf gives p back to the pool of its capacity (a buffer that did not
+// come from getBuf goes to the class it fully serves).
+func putBuf(p *[]float32) {
+	c := cap(*p)
+	if c == 0 {
+		return
+	}
+	b := bits.Len(uint(c)) - 1 // 2^b <= c
+	bufPools[b].Put(p)
+}

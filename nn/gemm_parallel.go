@@ -60,10 +60,11 @@ func gemmBlock(kern *gemmKernel, m, k int, pa *packedA, src bSource, overwrite b
 	}
 	mr, nr := kern.mr, kern.nr
 	kc := kern.depth(k)
-	bufp := getBuf(min(kc, k) * nr)
+	// the B panel, then an edge tile computed aside and merged into C (in
+	// the pooled buffer: an array on the stack escapes through kern.tile)
+	bufp := getBuf(min(kc, k)*nr + mr*nr)
 	defer putBuf(bufp)
-	bp := *bufp
-	var tmp [16 * 64]float32 // an edge tile, computed aside then merged into C
+	bp, tmp := (*bufp)[:min(kc, k)*nr], (*bufp)[min(kc, k)*nr:]
 	for pc := 0; pc < k; pc += kc {
 		kcb := min(kc, k-pc)
 		acc := !(overwrite && pc == 0)
@@ -94,10 +95,9 @@ func gemmBlock(kern *gemmKernel, m, k int, pa *packedA, src bSource, overwrite b
 func gemmBlockAOuter(kern *gemmKernel, m, k int, pa *packedA, src bSource, overwrite bool, c []float32, ldc int, r0, r1, j0, j1 int) {
 	mr, nr, nc := kern.mr, kern.nr, kern.nc
 	kc := kern.depth(k)
-	bufp := getBuf(min(kc, k) * nc)
+	bufp := getBuf(min(kc, k)*nc + mr*nr) // the B block, then an edge tile computed aside
 	defer putBuf(bufp)
-	bp := *bufp
-	var tmp [16 * 64]float32 // an edge tile, computed aside then merged into C
+	bp, tmp := (*bufp)[:min(kc, k)*nc], (*bufp)[min(kc, k)*nc:]
 	for jc := j0; jc < j1; jc += nc {
 		ncb := min(nc, j1-jc)
 		for pc := 0; pc < k; pc += kc {

@@ -44,6 +44,15 @@ func (g *Generator) Params() []NamedParam { return modelParams(g.layers) }
 // training does) gives wrong results.
 func (g *Generator) Freeze() { freezeLayers(g.layers) }
 
+// PinWeights(true) declares the weights unchanged until PinWeights(false):
+// until then the convolutions keep their packed weights between the
+// training passes (forward and input gradient) instead of packing them
+// again or comparing them with the last ones packed. A trainer pins between
+// two optimizer steps and unpins before changing a weight; changing a
+// weight while pinned gives wrong results. Both calls drop the packings
+// kept so far (the storage is reused).
+func (g *Generator) PinWeights(on bool) { pinLayers(g.layers, on) }
+
 // CheckInput returns an error describing why x cannot go through the
 // generator, or nil.
 func (g *Generator) CheckInput(x *Tensor) error {
@@ -123,6 +132,20 @@ func freezeLayers(layers []Layer) {
 		case container:
 			_, sub := l.children()
 			freezeLayers(sub)
+		}
+	}
+}
+
+func pinLayers(layers []Layer, on bool) {
+	for _, l := range layers {
+		switch l := l.(type) {
+		case *Conv2d:
+			l.pin(on)
+		case *ConvTranspose2d:
+			l.pin(on)
+		case container:
+			_, sub := l.children()
+			pinLayers(sub, on)
 		}
 	}
 }

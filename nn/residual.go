@@ -35,7 +35,13 @@ func (r *ResnetBlock) Forward(x *Tensor) *Tensor {
 func (r *ResnetBlock) forwardTrain(x *Tensor) (*Tensor, *Tape) {
 	check4D("ResnetBlock", x, r.Dim)
 	h, t := sequential(r.ConvBlock).forwardTrain(x)
-	y := newScratchTensor(false, h.Shape...)
+	y := h
+	if n := len(r.ConvBlock); n == 0 || !outputUnread(r.ConvBlock[n-1]) {
+		y = newScratchTensor(false, h.Shape...)
+	}
+	// else h, which the block's backward does not read, takes the sum (the
+	// inner tape then ends with the block's output: Tape.release gives the
+	// storage back once)
 	for i, v := range h.Data {
 		y.Data[i] = v + x.Data[i]
 	}

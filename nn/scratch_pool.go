@@ -64,3 +64,21 @@ func scratchBytes() int64 {
 	defer scratch.mu.Unlock()
 	return int64(scratch.total) * 4
 }
+
+// PooledTensor returns a zeroed tensor whose storage comes from the pool of
+// the training passes (activations and gradients released before), so a
+// training loop that hands its own tensors back (Recycle) allocates nothing
+// in its steady state.
+func PooledTensor(shape ...int) *Tensor { return newScratchTensor(true, shape...) }
+
+// Recycle gives the storage of the tensors to the pool of the training
+// passes, for later passes to reuse. The caller must hold no other reference
+// to their data, and must not use them afterwards. Nil tensors are skipped.
+func Recycle(ts ...*Tensor) {
+	for _, t := range ts {
+		if t != nil {
+			putScratch(t.Data)
+			t.Data = nil
+		}
+	}
+}

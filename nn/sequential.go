@@ -11,11 +11,19 @@ func (s sequential) forwardTrain(x *Tensor) (*Tensor, *Tape) {
 		if c, ok := l.(taped); ok {
 			x, t.subs[i] = c.forwardTrain(x)
 		} else if ip, ok := l.(inPlacer); ok && !isDropout(l) {
-			// Element-wise: a pooled copy of x, transformed in place.
-			y := newScratchTensor(false, x.Shape...)
-			copy(y.Data, x.Data)
-			ip.forwardInPlace(y)
-			x = y
+			if i > 0 && outputUnread(s[i-1]) && readsOutputOnly(l) {
+				// x was made by the layer before, whose backward does not
+				// read it, and l's backward reads only its own output (or
+				// its sign): transformed in place, x serves as both (the
+				// tape then holds the same tensor at i and i+1).
+				ip.forwardInPlace(x)
+			} else {
+				// Element-wise: a pooled copy of x, transformed in place.
+				y := newScratchTensor(false, x.Shape...)
+				copy(y.Data, x.Data)
+				ip.forwardInPlace(y)
+				x = y
+			}
 		} else {
 			x = l.Forward(x)
 		}
@@ -25,6 +33,30 @@ func (s sequential) forwardTrain(x *Tensor) (*Tensor, *Tape) {
 }
 
 func isDropout(l Layer) bool { _, ok := l.(*Dropout); return ok }
+
+// outputUnread reports whether l's forward pass in training makes a tensor
+// of its own that l's backward does not read (it reads its input).
+func outputUnread(l Layer) bool {
+	switch l.(type) {
+	case *Conv2d, *ConvTranspose2d, *InstanceNorm2d:
+		return true
+	}
+	return false
+}
+
+// readsOutputOnly reports whether the element-wise layer l's backward gives
+// the same result when handed its output for its input: ReLU and Tanh read
+// the output; LeakyReLU reads the input's sign, which its output keeps for
+// a positive slope.
+func readsOutputOnly(l Layer) bool {
+	switch l := l.(type) {
+	case *ReLU, *Tanh:
+		return true
+	case *LeakyReLU:
+		return l.Slope > 0
+	}
+	return false
+}
 
 // isReLU reports whether l is a ReLU (not a LeakyReLU).
 func isReLU(l Layer) bool { _, ok := l.(*ReLU); return ok }

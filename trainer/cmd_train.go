@@ -8,6 +8,7 @@ import (
 	"os"
 	"os/signal"
 	"path/filepath"
+	"runtime/debug"
 	"syscall"
 
 	"github.com/cyclegan-go/cyclegan/nn"
@@ -47,6 +48,7 @@ options:
 	if len(rest) > 0 {
 		return fmt.Errorf("unexpected arguments %v (every train option is a flag)", rest)
 	}
+	setTrainGC()
 	r, err := train.Setup(o, os.Stderr)
 	if err != nil {
 		return err
@@ -54,6 +56,22 @@ options:
 	ctx, stop := signal.NotifyContext(context.Background(), os.Interrupt, syscall.SIGTERM)
 	defer stop()
 	return trainRun(ctx, r, 0)
+}
+
+// trainGCPercent is the garbage collector's target for training (GOGC, 100
+// by default): a step allocates almost nothing (its activations, gradients
+// and packings come back from the step before), so what the collector
+// finds is the data loader's decoded photos and the checkpoints' buffers,
+// and with the default target they piled up to as much again as the live
+// heap (the activations of a step) before each collection. At 20 a
+// collection comes about every 15 steps (ngf 16, 128²) and costs a few ms.
+const trainGCPercent = 20
+
+// setTrainGC sets trainGCPercent unless GOGC is set.
+func setTrainGC() {
+	if os.Getenv("GOGC") == "" {
+		debug.SetGCPercent(trainGCPercent)
+	}
 }
 
 // trainRun trains r with progress display, loss log, plots and samples,

@@ -23,6 +23,10 @@ type Model struct {
 	// BalanceUpsample keeps the generators' transposed convolutions
 	// checkerboard-free after every step (--balance_upsample).
 	BalanceUpsample bool
+
+	// generated are the generated images of the last step's Visuals, which
+	// the next step recycles.
+	generated [4]*nn.Tensor
 }
 
 // NewModel builds the four networks from the options and initializes them

@@ -18,14 +18,16 @@ type ImagePool struct {
 
 // Query returns the batch of images the discriminator sees for the
 // generated batch fake (which it does not modify), drawing from rng in the
-// official order: uniform(0,1) then, when swapping, the stored index.
+// official order: uniform(0,1) then, when swapping, the stored index. The
+// result is fake itself when Size is 0, otherwise a tensor of its own, from
+// the training passes' pool (nn.PooledTensor; the caller may nn.Recycle it).
 func (p *ImagePool) Query(fake *nn.Tensor, rng *rand.Rand) *nn.Tensor {
 	if p.Size == 0 {
 		return fake
 	}
 	n := fake.N()
 	sz := len(fake.Data) / n
-	out := nn.NewTensor(fake.Shape...)
+	out := nn.PooledTensor(fake.Shape...)
 	for i := 0; i < n; i++ {
 		img := fake.Data[i*sz : (i+1)*sz]
 		dst := out.Data[i*sz : (i+1)*sz]

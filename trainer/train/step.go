@@ -38,7 +38,9 @@ func (e *NonFiniteError) Error() string {
 	return fmt.Sprintf("loss %s is %v", e.Loss, e.Value)
 }
 
-// Visuals are the images of the last iteration (for sample grids).
+// Visuals are the images of the last iteration (for sample grids). The
+// generated ones (FakeB, RecA, FakeA, RecB) are valid until the next Step,
+// which recycles their storage: copy what must outlive it.
 type Visuals struct {
 	RealA, FakeB, RecA, RealB, FakeA, RecB *nn.Tensor
 }
@@ -56,6 +58,18 @@ type Visuals struct {
 // would use it and returns a *NonFiniteError.
 func (m *Model) Step(realA, realB *nn.Tensor, lr float64, rng *rand.Rand) (Losses, *Visuals, error) {
 	var L Losses
+	// The images of the previous step's Visuals go back to the pool that
+	// the training passes draw from, as do the gradients below once
+	// consumed, so that a step in its steady state allocates little.
+	nn.Recycle(m.generated[:]...)
+	m.generated = [4]*nn.Tensor{}
+	// The weights stay as they are until the optimizer steps: the layers
+	// keep their packed weights across the passes of the step (three
+	// forward and three backward passes of each generator, two or three of
+	// each discriminator) and drop them before each update.
+	m.pinG(true)
+	m.pinD(true)
+	defer func() { m.pinG(false); m.pinD(false) }()
 	// The two directions touch disjoint parameters (G_A and D_A on one side,
 	// G_B and D_B on the other), so they run side by side on two cores; each
 	// parameter's gradient receives its terms in the same order as in a
@@ -77,44 +91,49 @@ func (m *Model) Step(realA, realB *nn.Tensor, lr float64, rng *rand.Rand) (Losse
 	both(func() {
 		if m.LambdaIdt > 0 {
 			idtA, tIdtA := m.GA.ForwardTrain(realB)
-			g := nn.NewTensor(idtA.Shape...)
+			g := nn.PooledTensor(idtA.Shape...)
 			L.IdtA = l1Loss(idtA.Data, realB.Data, lB*lIdt, g.Data) * float64(lB*lIdt)
 			m.GA.BackwardParams(tIdtA, g) // real_B needs no gradient
 			tIdtA.Release()
+			nn.Recycle(g, idtA)
 		}
 		predA, tPredA := m.DA.ForwardTrain(fakeB)
 		g := nn.NewTensor(predA.Shape...)
 		L.GA = mseLoss(predA.Data, 1, 1, g.Data)
 		dPredA = m.DA.BackwardInput(tPredA, g) // D frozen: no D gradients
 		seenA = recordedD{input: fakeB, pred: predA, tape: tPredA}
-		g = nn.NewTensor(recB.Shape...)
+		g = nn.PooledTensor(recB.Shape...)
 		L.CycleB = l1Loss(recB.Data, realB.Data, lB, g.Data) * float64(lB)
 		dRecB = m.GA.Backward(tRecB, g)
 		tRecB.Release()
+		nn.Recycle(g)
 	}, func() {
 		if m.LambdaIdt > 0 {
 			idtB, tIdtB := m.GB.ForwardTrain(realA)
-			g := nn.NewTensor(idtB.Shape...)
+			g := nn.PooledTensor(idtB.Shape...)
 			L.IdtB = l1Loss(idtB.Data, realA.Data, lA*lIdt, g.Data) * float64(lA*lIdt)
 			m.GB.BackwardParams(tIdtB, g)
 			tIdtB.Release()
+			nn.Recycle(g, idtB)
 		}
 		predB, tPredB := m.DB.ForwardTrain(fakeA)
 		g := nn.NewTensor(predB.Shape...)
 		L.GB = mseLoss(predB.Data, 1, 1, g.Data)
 		dPredB = m.DB.BackwardInput(tPredB, g)
 		seenB = recordedD{input: fakeA, pred: predB, tape: tPredB}
-		g = nn.NewTensor(recA.Shape...)
+		g = nn.PooledTensor(recA.Shape...)
 		L.CycleA = l1Loss(recA.Data, realA.Data, lA, g.Data) * float64(lA)
 		dRecA = m.GB.Backward(tRecA, g)
 		tRecA.Release()
+		nn.Recycle(g)
 	})
-	dFakeB := nn.NewTensor(fakeB.Shape...)
+	dFakeB := nn.PooledTensor(fakeB.Shape...)
 	addInto(dFakeB.Data, dPredA.Data)
 	addInto(dFakeB.Data, dRecA.Data)
-	dFakeA := nn.NewTensor(fakeA.Shape...)
+	dFakeA := nn.PooledTensor(fakeA.Shape...)
 	addInto(dFakeA.Data, dPredB.Data)
 	addInto(dFakeA.Data, dRecB.Data)
+	nn.Recycle(dPredA, dRecA, dPredB, dRecB)
 
 	if err := checkFinite(L, "G_A", "G_B", "cycle_A", "cycle_B", "idt_A", "idt_B"); err != nil {
 		seenA.tape.Release()
@@ -123,6 +142,8 @@ func (m *Model) Step(realA, realB *nn.Tensor, lr float64, rng *rand.Rand) (Losse
 	}
 	both(func() { m.GA.BackwardParams(tFakeB, dFakeB); tFakeB.Release() }, // real images need no gradient
 		func() { m.GB.BackwardParams(tFakeA, dFakeA); tFakeA.Release() })
+	nn.Recycle(dFakeB, dFakeA)
+	m.pinG(false)
 	m.OptG.Update(lr)
 	m.keepUpsampleBalanced()
 
@@ -131,12 +152,24 @@ func (m *Model) Step(realA, realB *nn.Tensor, lr float64, rng *rand.Rand) (Losse
 	poolB := m.PoolB.Query(fakeB, rng)
 	poolA := m.PoolA.Query(fakeA, rng)
 	both(func() { L.DA = m.backwardD(m.DA, realB, poolB, seenA) }, func() { L.DB = m.backwardD(m.DB, realA, poolA, seenB) })
+	for i, p := range []*nn.Tensor{poolB, poolA} {
+		if p != []*nn.Tensor{fakeB, fakeA}[i] { // a pool of size 0 hands the fake back
+			nn.Recycle(p)
+		}
+	}
 	if err := checkFinite(L, "D_A", "D_B"); err != nil {
 		return L, nil, err
 	}
+	m.pinD(false)
 	m.OptD.Update(lr)
+	m.generated = [4]*nn.Tensor{fakeB, recA, fakeA, recB}
 	return L, &Visuals{RealA: realA, FakeB: fakeB, RecA: recA, RealB: realB, FakeA: fakeA, RecB: recB}, nil
 }
+
+// pinG and pinD pin (or unpin) the generators' weights and the
+// discriminators' (nn.Generator.PinWeights).
+func (m *Model) pinG(on bool) { m.GA.PinWeights(on); m.GB.PinWeights(on) }
+func (m *Model) pinD(on bool) { m.DA.PinWeights(on); m.DB.PinWeights(on) }
 
 // recordedD is a discriminator's forward pass made in the generators'
 // step: its input, output and tape.
