@@ -9,7 +9,7 @@ GO      ?= go
 GOROOT  := $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) env GOROOT)
 WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 
-.PHONY: all build test test-deps test-native test-purego test-wasm test-race test-fuzz bench wasm site demo zoo models gallery pictures bench-ort-web clean
+.PHONY: all build test test-deps test-native test-purego test-wasm test-race test-fuzz bench wasm site demo zoo models classifier gallery pictures bench-ort-web clean
 
 all: build
 
@@ -89,15 +89,22 @@ bench-ort-web:
 	bench/ort_web/prepare.sh
 	$(GO) test -run '^$$' -bench ORTWeb -benchtime $(or $(ORT_BENCHTIME),2x) -timeout 60m ./site/browsertest
 
+## classifier: retrain models/classifier/weather.cgc, the domain classifier of `cyclegan eval`, on the
+## weather photos minus the held-out ones (needs $(DATA); about 12 minutes on one core, one thread as
+## the committed file was trained, so that the same binary gives the same file; docs/MODELS.md)
+classifier: build
+	@test -d "$(DATA)" || { echo "make classifier: the weather photos are not in $(DATA) (set DATA=...)"; exit 2; }
+	GOMAXPROCS=1 bin/cyclegan classifier train --data $(DATA) --holdout models/holdout -o models/classifier/weather.cgc
+
 ## gallery: before/after sheets of the held-out weather photos through the shipped models, in
 ## gallery/ (needs $(DATA); the sheets show dataset photos: never commit them, .gitignore has gallery/)
 HOLDOUT := models/holdout
 gallery: build
 	@test -d "$(DATA)" || { echo "make gallery: the weather photos are not in $(DATA) (set DATA=... to where shine/, sunrise/ and cloudy/ are)"; exit 2; }
-	bin/cyclegan gallery -w models/sunny-sunset.cgw -a $(DATA)/shine   --holdout $(HOLDOUT) --max 8 --direction AtoB -o gallery/sunny-sunset.png
-	bin/cyclegan gallery -w models/sunny-sunset.cgw -a $(DATA)/sunrise --holdout $(HOLDOUT) --max 8 --direction BtoA -o gallery/sunset-sunny.png
-	bin/cyclegan gallery -w models/sunny-cloudy.cgw -a $(DATA)/shine   --holdout $(HOLDOUT) --max 8 --direction AtoB -o gallery/sunny-cloudy.png
-	bin/cyclegan gallery -w models/sunny-cloudy.cgw -a $(DATA)/cloudy  --holdout $(HOLDOUT) --max 8 --direction BtoA -o gallery/cloudy-sunny.png
+	bin/cyclegan gallery -w models/sunny-sunset.cgw -a $(DATA)/shine   --holdout $(HOLDOUT) --max 0 --direction AtoB -o gallery/sunny-sunset.png
+	bin/cyclegan gallery -w models/sunny-sunset.cgw -a $(DATA)/sunrise --holdout $(HOLDOUT) --max 0 --direction BtoA -o gallery/sunset-sunny.png
+	bin/cyclegan gallery -w models/sunny-cloudy.cgw -a $(DATA)/shine   --holdout $(HOLDOUT) --max 0 --direction AtoB -o gallery/sunny-cloudy.png
+	bin/cyclegan gallery -w models/sunny-cloudy.cgw -a $(DATA)/cloudy  --holdout $(HOLDOUT) --max 0 --direction BtoA -o gallery/cloudy-sunny.png
 
 ## pictures: the README's picture docs/images/synthetic-sunny.png: three of the project's own
 ## synthetic sunny scenes through both shipped models (no dataset photo: it may be committed)

@@ -38,6 +38,9 @@ type evalReport struct {
 	BaseAvg    float64   `json:"swd_baseline_avg"`
 	Ratio      float64   `json:"ratio,omitempty"`
 	CycleError *float64  `json:"cycle_error,omitempty"` // mean |x - F(G(x))| in [0, 1] units
+
+	// the domain classifier's verdicts (cmd_eval_classify.go)
+	Classifier *classifierReport `json:"classifier,omitempty"`
 }
 
 // evalJob is what the flags of `cyclegan eval` ask for.
@@ -50,6 +53,8 @@ type evalJob struct {
 	cycle     bool
 	jsonOut   string
 	opts      eval.Options
+	cls       *classifierFlags
+	scale     translate.Options // at which scale the generators run (--scale, --carry, --training_scale)
 }
 
 // runEval implements `cyclegan eval`: with -w, how far a generator's
@@ -122,6 +127,8 @@ func parseEvalFlags(args []string) (*evalJob, error) {
 	perSet := fs.Bool("per_set_norm", false, "standardise each set by its own statistics as Karras et al.'s code (blind to colour casts)")
 	jsonOut := fs.String("json", "", "also write the results as JSON to this file")
 	cycle := fs.Bool("cycle", true, "also measure the cycle error (runs the reverse generator too: twice the time)")
+	clsF := addClassifierFlags(fs)
+	scaleF := addScaleFlags(fs)
 	fs.Usage = func() {
 		fmt.Fprintf(fs.Output(), `usage: cyclegan eval -w FILE [--direction AtoB|BtoA] -a DIR_A -b DIR_B [--holdout models/holdout] [options]
        cyclegan eval --sets [--holdout models/holdout] DIR1 DIR2 [options]
@@ -140,7 +147,11 @@ options:
 		return nil, err
 	}
 	job := &evalJob{weights: *wpath, direction: *dir, size: *size, cycle: *cycle, jsonOut: *jsonOut, opts: eval.DefaultOptions()}
+	if job.scale, err = scaleF.options(); err != nil {
+		return nil, err
+	}
 	job.opts.Seed, job.opts.NhoodsPerImage = *seed, *nhoods
+	job.cls = clsF
 	if *perSet {
 		job.opts.Normalize = eval.PerSet
 	}
@@ -204,6 +215,11 @@ func evalTranslator(w io.Writer, job *evalJob, setS []*eval.Image, descT *eval.D
 	if job.cycle {
 		reverse, _ = m.Translator(back) // absent: no cycle error, said below
 	}
+	forward = forward.With(job.scale)
+	fmt.Fprintf(w, "%s runs %s\n", forward.Direction.Key, forward.Plan(job.size, job.size).Note)
+	if reverse != nil {
+		reverse = reverse.With(job.scale)
+	}
 	rep.Weights, rep.Direction = job.weights, job.direction
 	fake := make([]*eval.Image, len(setS))
 	var recs []*eval.Image
@@ -249,7 +265,7 @@ func evalTranslator(w io.Writer, job *evalJob, setS []*eval.Image, descT *eval.D
 	case job.cycle:
 		fmt.Fprintf(w, "cycle error: %s holds no %s generator\n", job.weights, back)
 	}
-	return nil
+	return evalClassifier(w, job, setS, fake, rep)
 }
 
 // translateEvalImage runs one evaluation image ([0, 1] planes) through tr
