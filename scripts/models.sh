@@ -17,10 +17,14 @@ DATA=${DATA:-../shared/datasets/weather}
 WORK=${WORK:-.cache/models}
 CYCLEGAN=${CYCLEGAN:-bin/cyclegan}
 RESUME=${RESUME:-1}
-EPOCHS=${EPOCHS:-10}             # epochs at the initial learning rate (--n_epochs)
-EPOCHS_DECAY=${EPOCHS_DECAY:-10} # then epochs decaying it to zero (--n_epochs_decay)
+EPOCHS=${EPOCHS:-25}             # epochs at the initial learning rate (--n_epochs)
+EPOCHS_DECAY=${EPOCHS_DECAY:-25} # then epochs decaying it to zero (--n_epochs_decay)
 AVERAGE=${AVERAGE:-decay}        # export --average: the generators' mean over the decay's checkpoints
-KEEP=${KEEP:-40}                 # checkpoints kept: all of the decay's (about 27 here), to average them
+KEEP=${KEEP:-60}                 # checkpoints kept: all of the decay's (about 45 here, 154 MB each), to average them
+# The architecture and the training scale (docs/MODELS.md, "Choosing the
+# architecture"): whole photos scaled to 256 pixels wide, random 128 crops.
+ARCH=${ARCH:---netG resnet_9blocks --ngf 32 --ndf 64 --preprocess scale_width_and_crop --load_size 256 --crop_size 128}
+SAVE_FREQ=${SAVE_FREQ:-400}      # iterations between checkpoints
 for arg in "$@"; do
 	case $arg in
 	--resume) RESUME=1 ;;
@@ -63,9 +67,8 @@ train() {
 		resume=(--continue_train)
 	fi
 	"$CYCLEGAN" train -a "$dirA" -b "$dirB" --name "$name" --checkpoints_dir "$WORK/runs" \
-		--netG resnet_6blocks --ngf 16 --ndf 64 --load_size 143 --crop_size 128 \
-		--init_upsample bilinear --balance_upsample --n_epochs "$EPOCHS" --n_epochs_decay "$EPOCHS_DECAY" \
-		--save_latest_freq 200 --print_freq 50 --seed 1 --keep_checkpoints "$KEEP" \
+		$ARCH --init_upsample bilinear --balance_upsample --n_epochs "$EPOCHS" --n_epochs_decay "$EPOCHS_DECAY" \
+		--save_latest_freq "$SAVE_FREQ" --print_freq 50 --seed 1 --keep_checkpoints "$KEEP" \
 		--no_export "${resume[@]}"
 	"$CYCLEGAN" export "$WORK/runs/$name" -o "models/$name.cgw" --dtype int8 --license "$LICENSE" --average "$AVERAGE"
 }
