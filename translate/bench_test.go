@@ -61,3 +61,29 @@ func BenchmarkModelScale(b *testing.B) {
 		}
 	})
 }
+
+// BenchmarkScaleSteps times the full-resolution steps around a forward
+// pass at the model's scale, 1024×768 ⇄ 256×192: the photo's conversion and
+// scaling down (what ScaleDown does), and the additive carry-up with the
+// conversion back to bytes (what CarryUp does after the bands).
+func BenchmarkScaleSteps(b *testing.B) {
+	in := scene(1024, 768)
+	p := Plan{W: 256, H: 192}
+	x := toTensorSize(in, 3, 1024, 768)
+	xs := scaleDown(x, p)
+	ys := xs.Clone()
+	for i := range ys.Data {
+		ys.Data[i] = 0.8*ys.Data[i] - 0.1
+	}
+	b.Run("down", func(b *testing.B) {
+		for b.Loop() {
+			scaleDown(toTensorSize(in, 3, 1024, 768), p)
+		}
+	})
+	b.Run("additive", func(b *testing.B) {
+		out := Pixels{W: 1024, H: 768, Channels: 4, Pix: make([]byte, 4*1024*768)}
+		for b.Loop() {
+			fromTensor(additiveUp(x, xs, ys), out)
+		}
+	})
+}

@@ -28,18 +28,36 @@ func carryUp(c Carry, x, xs, ys *nn.Tensor) (*nn.Tensor, error) {
 // additiveUp is x + up(ys − xs): the change the generator made, enlarged
 // (bicubic), added to the photo.
 func additiveUp(x, xs, ys *nn.Tensor) *nn.Tensor {
-	co := ys.C()
+	co, ci := ys.C(), x.C()
 	d := matchChannels(xs, co)
 	for i := range d.Data {
 		d.Data[i] = ys.Data[i] - d.Data[i]
 	}
-	out := resize(d, x.W(), x.H(), bicubic)
-	full := matchChannels(x, co)
-	for i := range out.Data {
-		out.Data[i] += full.Data[i]
-	}
-	clampUnit(out.Data)
-	return out
+	// Each enlarged row of the change gets its row of the photo (its
+	// channels matched as matchChannels does) added and is clamped while
+	// it is in the cache.
+	W, n := x.W(), x.H()*x.W()
+	return resizeRows(d, W, x.H(), bicubic, func(k, r int, row []float32) {
+		row = row[:W]
+		o := r * W
+		switch {
+		case ci == co:
+			p := x.Data[k*n+o:][:W]
+			for i, v := range row {
+				row[i] = min(max(v+p[i], -1), 1)
+			}
+		case ci == 3:
+			pr, pg, pb := x.Data[o:][:W], x.Data[n+o:][:W], x.Data[2*n+o:][:W]
+			for i, v := range row {
+				row[i] = min(max(v+(0.299*pr[i]+0.587*pg[i]+0.114*pb[i]), -1), 1)
+			}
+		default:
+			p := x.Data[o:][:W]
+			for i, v := range row {
+				row[i] = min(max(v+p[i], -1), 1)
+			}
+		}
+	})
 }
 
 // matchChannels returns a copy of x (1×ci×H×W) with co channels: itself,

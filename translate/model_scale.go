@@ -48,9 +48,7 @@ func (t *Translator) atModelScale(ctx context.Context, x *nn.Tensor, p Plan, pro
 // scaleDown is x (unpadded) at the plan's size: bicubic, antialiased, as
 // training scaled its photos, clamped to [-1, 1].
 func scaleDown(x *nn.Tensor, p Plan) *nn.Tensor {
-	xs := resize(x, p.W, p.H, bicubic)
-	clampUnit(xs.Data)
-	return xs
+	return resizeRows(x, p.W, p.H, bicubic, func(_, _ int, row []float32) { clampUnit(row) })
 }
 
 // meter tells a call's progress function how much of its work is done.

@@ -42,6 +42,14 @@ func reflect(i, n int) int {
 // Normalize(0.5, 0.5), in float32.
 func toFloat(b byte) float32 { return (float32(b)/255 - 0.5) / 0.5 }
 
+// floatOfByte is toFloat of every byte.
+var floatOfByte = func() (t [256]float32) {
+	for i := range t {
+		t[i] = toFloat(byte(i))
+	}
+	return t
+}()
+
 // toByte is the official tensor2im of one value: (v+1)/2·255, clamped to
 // [0, 255] and truncated.
 func toByte(v float32) byte {
@@ -72,6 +80,20 @@ func toTensor(p Pixels, channels int) *nn.Tensor {
 func toTensorSize(p Pixels, channels, pw, ph int) *nn.Tensor {
 	t := nn.NewTensor(1, channels, ph, pw)
 	plane := pw * ph
+	if pw == p.W && ph == p.H && channels == 3 {
+		// Unpadded colour (the model's scale): row by row, from a table.
+		lut := &floatOfByte
+		nc := p.Channels
+		for y := range ph {
+			row := p.Pix[y*pw*nc : (y+1)*pw*nc]
+			r, g, b := t.Data[y*pw:][:pw], t.Data[plane+y*pw:][:pw], t.Data[2*plane+y*pw:][:pw]
+			for x := range r {
+				px := row[x*nc : x*nc+3 : x*nc+3]
+				r[x], g[x], b[x] = lut[px[0]], lut[px[1]], lut[px[2]]
+			}
+		}
+		return t
+	}
 	for y := 0; y < ph; y++ {
 		row := p.Pix[reflect(y, p.H)*p.W*p.Channels:]
 		for x := 0; x < pw; x++ {
@@ -95,6 +117,22 @@ func toTensorSize(p Pixels, channels, pw, ph int) *nn.Tensor {
 func fromTensor(t *nn.Tensor, dst Pixels) {
 	tw, plane := t.W(), t.W()*t.H()
 	grey := t.C() == 1
+	if !grey {
+		// Colour: row by row.
+		nc, w := dst.Channels, dst.W
+		for y := range dst.H {
+			d := dst.Pix[y*w*nc : (y+1)*w*nc]
+			r, g, b := t.Data[y*tw:][:w], t.Data[plane+y*tw:][:w], t.Data[2*plane+y*tw:][:w]
+			for x := range r {
+				px := d[x*nc : x*nc+nc : x*nc+nc]
+				px[0], px[1], px[2] = toByte(r[x]), toByte(g[x]), toByte(b[x])
+				if nc == 4 {
+					px[3] = 255
+				}
+			}
+		}
+		return
+	}
 	for y := 0; y < dst.H; y++ {
 		for x := 0; x < dst.W; x++ {
 			o := y*tw + x
