@@ -63,9 +63,9 @@ func (r *bandRun) norm(l *InstanceNorm2d, x *Tensor, relu bool) error {
 	return nil
 }
 
-// planeMoments returns the mean of x and Σ(x − mean)², in two passes as
-// planeStats: blocks of normBlock values in float32 lanes, the blocks in
-// float64.
+// planeMoments returns the mean of x and Σ(x − mean)², in two passes:
+// blocks of normBlock values summed in float32 vector lanes (sumRow,
+// sumSqDevRow: SIMD where the build has it), the block sums in float64.
 func planeMoments(x []float32) (mean, m2 float64) {
 	var s float64
 	for i := 0; i < len(x); i += normBlock {
@@ -77,6 +77,8 @@ func planeMoments(x []float32) (mean, m2 float64) {
 	for i := 0; i < len(x); i += normBlock {
 		q += float64(sumSqDevRow(x[i:min(i+normBlock, len(x))], m))
 	}
+	// Σ(x−m)² = Σ(x−mean)² + n·(mean−m)²: remove what rounding the mean to
+	// float32 added
 	d := mean - float64(m)
 	return mean, max(0, q-float64(len(x))*d*d)
 }

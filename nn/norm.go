@@ -30,21 +30,8 @@ const normBlock = 1024
 // vector lanes (sumRow, sumSqDevRow: SIMD where the build has it) and the
 // block sums in float64.
 func (l *InstanceNorm2d) planeStats(x []float32) (mean, invStd float64) {
-	var s float64
-	for i := 0; i < len(x); i += normBlock {
-		s += float64(sumRow(x[i:min(i+normBlock, len(x))]))
-	}
-	mean = s / float64(len(x))
-	m := float32(mean)
-	var q float64
-	for i := 0; i < len(x); i += normBlock {
-		q += float64(sumSqDevRow(x[i:min(i+normBlock, len(x))], m))
-	}
-	// Σ(x−m)² = Σ(x−mean)² + n·(mean−m)²: remove what rounding the mean to
-	// float32 added
-	d := mean - float64(m)
-	variance := max(0, q/float64(len(x))-d*d)
-	return mean, 1 / math.Sqrt(variance+l.Eps)
+	mean, m2 := planeMoments(x)
+	return mean, 1 / math.Sqrt(m2/float64(len(x))+l.Eps)
 }
 
 func (l *InstanceNorm2d) check(x *Tensor) {

@@ -94,13 +94,7 @@ func TestScaledBandsMatchPixels(t *testing.T) {
 				if tb, err := tr.Bands(c.w, c.h, n); err != nil || len(tb) != bands || tb[0].W != 64 {
 					t.Errorf("Bands(%d, %d, %d): %d bands of a %d-wide image (%v); want ScaleDown's %d of 64", c.w, c.h, n, len(tb), tb[0].W, err, bands)
 				}
-				diff, maxd := 0, 0
-				for i, v := range got.Pix {
-					if d := int(v) - int(want.Pix[i]); d != 0 {
-						diff++
-						maxd = max(maxd, max(d, -d))
-					}
-				}
+				diff, maxd := byteDiff(got.Pix, want.Pix)
 				t.Logf("%d bands: %d of %d bytes differ, by at most %d", bands, diff, len(got.Pix), maxd)
 				if maxd > 1 {
 					t.Errorf("%d bands: bytes differ by up to %d from Pixels; want at most 1", bands, maxd)

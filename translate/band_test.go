@@ -90,14 +90,7 @@ func TestPixelsBandMatchesPixels(t *testing.T) {
 				if bands != c.bands[n-1] {
 					t.Errorf("%d workers: %d bands, want %d", n, bands, c.bands[n-1])
 				}
-				diff, maxd := 0, 0
-				for i, v := range got.Pix {
-					d := int(v) - int(want.Pix[i])
-					if d != 0 {
-						diff++
-						maxd = max(maxd, max(d, -d))
-					}
-				}
+				diff, maxd := byteDiff(got.Pix, want.Pix)
 				t.Logf("%d bands: %d of %d bytes differ, by at most %d", bands, diff, len(got.Pix), maxd)
 				if maxd > 1 {
 					t.Errorf("%d bands: bytes differ by up to %d from Pixels; want at most 1", bands, maxd)

@@ -46,3 +46,15 @@ func pattern(w, h, channels int) Pixels {
 }
 
 var rgb = nn.GeneratorConfig{InputNC: 3, OutputNC: 3, NGF: 4, NBlocks: 1}
+
+// byteDiff counts the bytes of got that differ from want and the largest
+// difference.
+func byteDiff(got, want []byte) (diff, maxd int) {
+	for i, v := range got {
+		if d := int(v) - int(want[i]); d != 0 {
+			diff++
+			maxd = max(maxd, max(d, -d))
+		}
+	}
+	return diff, maxd
+}
