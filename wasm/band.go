@@ -133,13 +133,9 @@ func plan(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := translate.Default
-	if s := jsx.Arg(args, 5); s.Type() == js.TypeString {
-		if opts.Scale, err = translate.ParseScale(s.String()); err != nil {
-			return nil, fmt.Errorf("plan: %w", err)
-		}
+	if tr, err = withScale(tr, jsx.Arg(args, 5), "plan"); err != nil {
+		return nil, err
 	}
-	tr = tr.With(opts)
 	bands, err := tr.Bands(v[0], v[1], v[2])
 	if err != nil {
 		return nil, err

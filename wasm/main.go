@@ -143,13 +143,9 @@ func translateJS(args []js.Value) (any, error) {
 	if err != nil {
 		return nil, err
 	}
-	opts := translate.Default
-	if s := jsx.Arg(args, 7); s.Type() == js.TypeString {
-		if opts.Scale, err = translate.ParseScale(s.String()); err != nil {
-			return nil, fmt.Errorf("translate: %w", err)
-		}
+	if tr, err = withScale(tr, jsx.Arg(args, 7), "translate"); err != nil {
+		return nil, err
 	}
-	tr = tr.With(opts)
 	if len(args) > 6 && args[6].Type() == js.TypeObject {
 		// The photo's own size and the long side the page scaled it to: a
 		// photo too thin to translate gets the command's message.
@@ -189,4 +185,18 @@ func translator(id, dir string) (*translate.Translator, error) {
 		return nil, fmt.Errorf("model %s: %w", id, err)
 	}
 	return tr, nil
+}
+
+// withScale returns tr with translate's default options, the scale taken
+// from arg ("model" or "full") where the page passes one; call names the
+// JavaScript function in an error.
+func withScale(tr *translate.Translator, arg js.Value, call string) (*translate.Translator, error) {
+	opts := translate.Default
+	if arg.Type() == js.TypeString {
+		var err error
+		if opts.Scale, err = translate.ParseScale(arg.String()); err != nil {
+			return nil, fmt.Errorf("%s: %w", call, err)
+		}
+	}
+	return tr.With(opts), nil
 }
