@@ -34,6 +34,7 @@ func runImport(args []string) error {
 	to := fs.String("to", "", "target domain `name` (with -a/-b: the name of domain B)")
 	license := fs.String("license", "", "licence `text` of the weights")
 	force := fs.Bool("force", false, "replace an existing -o file that is not a weight file (never an input nor a file of a training run)")
+	scale := fs.String("training_scale", "", "record how the checkpoint was trained, `PREPROCESS:LOAD_SIZE[:CROP_SIZE]` (the official defaults are resize_and_crop:286:256), so that translators run it at that scale; none recorded by default")
 	fs.Usage = func() {
 		fmt.Fprintln(fs.Output(), `usage: cyclegan import [-o OUT] [--force] [--dtype int8|f16|f32] [--name N] [--from X --to Y] IN.pth
        cyclegan import [-o OUT] [options] -a latest_net_G_A.pth [-b latest_net_G_B.pth]
@@ -73,6 +74,12 @@ from the checkpoint; no pickled code is ever run. An existing weight file at
 		fs.Usage()
 		return fmt.Errorf("need one checkpoint, or -a and/or -b")
 	}
+	var record *weights.TrainingScale
+	if *scale != "" {
+		if record, err = parseTrainingScale(*scale); err != nil {
+			return fmt.Errorf("--training_scale %w", err)
+		}
+	}
 	if _, ok := weights.ParseStorage(*dtype); !ok {
 		return fmt.Errorf("--dtype %q: want int8, f16 or f32", *dtype)
 	}
@@ -100,6 +107,7 @@ from the checkpoint; no pickled code is ever run. An existing weight file at
 	if err != nil {
 		return err
 	}
+	f.Meta.TrainingScale = record
 	if err := weights.WriteFile(*out, f); err != nil {
 		return err
 	}

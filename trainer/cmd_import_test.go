@@ -28,8 +28,14 @@ func TestImportAndInfoCommands(t *testing.T) {
 		t.Fatalf("metadata %+v", f.Meta)
 	}
 	single := filepath.Join(dir, "one.cgw")
-	if err := runImport([]string{"../testdata/checkpoints/zip_ngf8_b1_dropout.pth", "-o", single}); err != nil {
+	if err := runImport([]string{"../testdata/checkpoints/zip_ngf8_b1_dropout.pth", "-o", single, "--training_scale", "resize_and_crop:286:256"}); err != nil {
 		t.Fatal(err)
+	}
+	if g, err := weights.ReadFile(single); err != nil || g.Meta.TrainingScale == nil || g.Meta.TrainingScale.LoadSize != 286 || f.Meta.TrainingScale != nil {
+		t.Errorf("--training_scale: %v recorded (%v); without it: %v", g.Meta.TrainingScale, err, f.Meta.TrainingScale)
+	}
+	if err := runImport([]string{"../testdata/checkpoints/zip_ngf8_b1_dropout.pth", "-o", filepath.Join(dir, "bad.cgw"), "--training_scale", "resize_and_crop:256:286"}); err == nil || !strings.Contains(err.Error(), "--training_scale") {
+		t.Errorf("a crop larger than the load: %v, want a refusal naming --training_scale", err)
 	}
 
 	var buf bytes.Buffer

@@ -1,6 +1,6 @@
 // Command cyclegan trains CycleGAN translators on two folders of photos and
 // translates photos with them: `cyclegan train`, `translate`, `export`,
-// and the weight-file tools `import`, `info`, `zoo`.
+// and the weight-file tools `import`, `edit`, `info`, `zoo`.
 package main
 
 import (

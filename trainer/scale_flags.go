@@ -25,7 +25,7 @@ func addScaleFlags(fs *flag.FlagSet) *scaleFlags {
 		carry: fs.String("carry", translate.Default.Carry.String(),
 			"with --scale model, how the result reaches the photo's size: guided (a local colour map fitted at the model's scale, applied to the photo), additive (the photo plus the enlarged change), resize (the enlarged result)"),
 		training: fs.String("training_scale", "",
-			"the training scale to assume, as `PREPROCESS:LOAD_SIZE` (e.g. resize_and_crop:143), instead of the file's record: for files that record none"),
+			"the training scale to assume, as `PREPROCESS:LOAD_SIZE[:CROP_SIZE]` (e.g. resize_and_crop:143), instead of the file's record: for files that record none"),
 	}
 }
 
@@ -40,16 +40,34 @@ func (f *scaleFlags) options() (translate.Options, error) {
 		return o, fmt.Errorf("--carry: %w", err)
 	}
 	if *f.training != "" {
-		mode, load, ok := strings.Cut(*f.training, ":")
-		n, nerr := strconv.Atoi(load)
-		if !ok || nerr != nil {
-			return o, fmt.Errorf("--training_scale %q: want PREPROCESS:LOAD_SIZE, e.g. resize_and_crop:143", *f.training)
-		}
-		s := &weights.TrainingScale{Preprocess: mode, LoadSize: n, CropSize: n}
-		if err := s.Validate(); err != nil {
-			return o, fmt.Errorf("--training_scale %q: %w", *f.training, err)
+		s, err := parseTrainingScale(*f.training)
+		if err != nil {
+			return o, fmt.Errorf("--training_scale %w", err)
 		}
 		o.Training = s
 	}
 	return o, nil
+}
+
+// parseTrainingScale reads PREPROCESS:LOAD_SIZE[:CROP_SIZE] (the crop size
+// defaults to the load size; only the load size matters to a translator).
+func parseTrainingScale(text string) (*weights.TrainingScale, error) {
+	parts := strings.Split(text, ":")
+	sizes := make([]int, len(parts)-1)
+	for i, p := range parts[1:] {
+		n, err := strconv.Atoi(p)
+		if err != nil {
+			sizes = nil
+			break
+		}
+		sizes[i] = n
+	}
+	if len(sizes) < 1 || len(sizes) > 2 {
+		return nil, fmt.Errorf("%q: want PREPROCESS:LOAD_SIZE[:CROP_SIZE], e.g. resize_and_crop:286:256", text)
+	}
+	s := &weights.TrainingScale{Preprocess: parts[0], LoadSize: sizes[0], CropSize: sizes[len(sizes)-1]}
+	if err := s.Validate(); err != nil {
+		return nil, fmt.Errorf("%q: %w", text, err)
+	}
+	return s, nil
 }

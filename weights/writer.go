@@ -31,31 +31,38 @@ func Write(w io.Writer, f *File) error {
 		return fmt.Errorf("%w: metadata is %d bytes, ceiling %d", ErrLength, len(meta), MaxMetaLen)
 	}
 
+	return writeContainer(w, func(body io.Writer) error {
+		le := binary.LittleEndian
+		buf := le.AppendUint32(nil, uint32(len(meta)))
+		buf = append(buf, meta...)
+		for gi, gm := range g.Meta.Generators {
+			specs := gm.Arch.Tensors()
+			for i, t := range g.Weights[gi] {
+				var err error
+				if buf, err = appendTensor(buf, t, tensorStorage(storage, specs[i]), specs[i].Axis); err != nil {
+					return fmt.Errorf("generator %q: %w", gm.Key, err)
+				}
+				if _, err := body.Write(buf); err != nil {
+					return err
+				}
+				buf = buf[:0]
+			}
+		}
+		_, err := body.Write(buf)
+		return err
+	})
+}
+
+// writeContainer writes a whole weight file to w: the header, the body that
+// fill writes (uncompressed; it is compressed here) and the checksum.
+func writeContainer(w io.Writer, fill func(body io.Writer) error) error {
 	var body bytes.Buffer
 	zw, err := zstd.NewWriter(&body, zstd.WithEncoderLevel(zstd.SpeedBetterCompression),
 		zstd.WithWindowSize(maxZstdWindow), zstd.WithEncoderConcurrency(1))
 	if err != nil {
 		return err
 	}
-	le := binary.LittleEndian
-	buf := le.AppendUint32(nil, uint32(len(meta)))
-	buf = append(buf, meta...)
-	for gi, gm := range g.Meta.Generators {
-		specs := gm.Arch.Tensors()
-		for i, t := range g.Weights[gi] {
-			buf, err = appendTensor(buf, t, tensorStorage(storage, specs[i]), specs[i].Axis)
-			if err != nil {
-				zw.Close()
-				return fmt.Errorf("generator %q: %w", gm.Key, err)
-			}
-			if _, err := zw.Write(buf); err != nil {
-				zw.Close()
-				return err
-			}
-			buf = buf[:0]
-		}
-	}
-	if _, err := zw.Write(buf); err != nil {
+	if err := fill(zw); err != nil {
 		zw.Close()
 		return err
 	}
@@ -66,6 +73,7 @@ func Write(w io.Writer, f *File) error {
 		return fmt.Errorf("%w: compressed body is %d bytes, ceiling %d", ErrLength, body.Len(), MaxBodyLen)
 	}
 
+	le := binary.LittleEndian
 	header := make([]byte, 0, headerLen)
 	header = append(header, Magic...)
 	header = le.AppendUint32(header, Version)
