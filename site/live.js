@@ -3,8 +3,9 @@
 // and direction chosen on the page, showing each frame beside its
 // translation with a frames/s readout. The frame size is measured at start:
 // the largest that keeps TARGET_FPS, not under MIN_SIDE pixels on its long
-// side; frames run on one worker or split across the workers, whichever
-// was faster then. It stops when the page is hidden or on Stop. Frames stay
+// side (or the side given to start); frames run on one worker or split
+// across the workers, whichever was faster then, at the scale the Detail
+// option chooses (the model's scale by default). It stops when the page is hidden or on Stop. Frames stay
 // on this device: they go to the workers and the canvases, nowhere else.
 'use strict';
 
@@ -16,6 +17,7 @@
   const ui = {
     start: $('live'), view: $('live-view'), stop: $('live-stop'), status: $('live-status'),
     camera: $('live-camera'), result: $('live-result'), model: $('model'), direction: $('direction'),
+    detail: $('detail'),
   };
   // stats is window.cyclegan.live.stats: whether it runs, the frames
   // translated, frames/s over the last second, the frame size and how many
@@ -44,7 +46,7 @@
   }
 
   function translate(img, single) {
-    return window.cyclegan.translate(img, { model: ui.model.value, direction: ui.direction.value, single });
+    return window.cyclegan.translate(img, { model: ui.model.value, direction: ui.direction.value, scale: ui.detail.value, single });
   }
 
   // timeFrame is the time of one translation of a frame at side, in ms.
@@ -61,6 +63,13 @@
   async function calibrate(r) {
     const budget = 1000 / TARGET_FPS;
     const pooled = window.cyclegan.workers > 1;
+    if (r.fixedSide) { // the side was given: only choose the workers
+      await timeFrame(r, r.fixedSide, true); // warm-up
+      if (pooled) await timeFrame(r, r.fixedSide, false);
+      r.side = r.fixedSide;
+      r.single = !pooled || (await timeFrame(r, r.side, true)) <= (await timeFrame(r, r.side, false));
+      return;
+    }
     const best = async (side) => {
       let ms = await timeFrame(r, side, true);
       let single = true;
@@ -87,9 +96,12 @@
     r.single = m.single;
   }
 
-  async function start() {
+  // start starts the live mode; opts.side (optional) fixes the frame's long
+  // side in pixels instead of measuring it.
+  async function start(opts) {
     if (run) return;
-    const r = { stopped: false, times: [] };
+    const side = opts && opts.side;
+    const r = { stopped: false, times: [], fixedSide: side > 0 ? Math.max(8, Math.min(MAX_SIDE, Math.round(side))) : 0 };
     run = r;
     Object.assign(stats, { running: false, frames: 0, fps: 0, width: 0, height: 0, workers: 0 });
     ui.view.hidden = false;
@@ -158,7 +170,7 @@
   }
 
   ui.start.hidden = !(navigator.mediaDevices && navigator.mediaDevices.getUserMedia);
-  ui.start.addEventListener('click', start);
+  ui.start.addEventListener('click', () => start());
   ui.stop.addEventListener('click', stop);
   document.addEventListener('visibilitychange', () => {
     if (document.visibilityState === 'hidden') stop();

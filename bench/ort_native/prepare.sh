@@ -6,7 +6,7 @@
 #                                         native libonnxruntime.so for linux x64 in the package
 #   CACHE/ORT_VERSION                     the exact version installed
 #   CACHE/torch/NAME.pth, NAME.onnx       random-initialised official ResNet generators, made by
-#                                         bench/ort_web/export_onnx.py (its CONFIGS, plus ngf32_b9):
+#                                         bench/ort_web/export_onnx.py (its CONFIGS):
 #                                         NAME is ngf16_b6, ngf64_b9, ngf32_b9
 #   CACHE/cgw/NAME.cgw                    the same .pth imported by `cyclegan import --dtype f32`
 #   CACHE/input-256.f32                   the fixed 1×3×256×256 input both engines run on
@@ -59,16 +59,8 @@ console.log("backends:", backends.join(", "));
 echo "$version" >"$cache/ORT_VERSION"
 
 echo "== PyTorch checkpoints and ONNX export (bench/ort_web/export_onnx.py, $python)"
-# export_onnx.py's own configurations (the seeds are by position, so ngf16_b6 and ngf64_b9 are
-# the very weights of .cache/ort-web) and ngf32_b9, the third size of `make bench`.
-"$python" - "$root/bench/ort_web" "$cache/torch" <<'EOF'
-import sys
-sys.path.insert(0, sys.argv[1])
-import export_onnx
-export_onnx.CONFIGS = export_onnx.CONFIGS + [("ngf32_b9", 32, 9)]
-sys.argv = ["export_onnx.py", "--out", sys.argv[2]]
-export_onnx.main()
-EOF
+# The very weights of .cache/ort-web (the same script and seeds).
+"$python" "$root/bench/ort_web/export_onnx.py" --out "$cache/torch"
 
 "$root/bench/import_pth.sh" "$cache"
 

@@ -5,7 +5,7 @@
 #   CACHE/node_modules/onnxruntime-web/   npm onnxruntime-web 1.30.x (its dist/ is served to the page)
 #   CACHE/ORT_VERSION                     the exact version installed
 #   CACHE/torch/NAME.pth, NAME.onnx       random-initialised official ResNet generators
-#                                         (export_onnx.py; NAME is ngf16_b6 and ngf64_b9)
+#                                         (export_onnx.py; NAME is ngf16_b6, ngf64_b9, ngf32_b9)
 #   CACHE/cgw/NAME.cgw                    the same .pth imported by `cyclegan import --dtype f32`
 #
 # Usage (from anywhere in the repository):

@@ -18,14 +18,14 @@ type liveStats struct {
 	Workers       int
 }
 
-func readLive(t *testing.T, b *browser) liveStats {
+func readLive(t testing.TB, b *browser) liveStats {
 	t.Helper()
 	return eval[liveStats](t, b, `(() => { const s = window.cyclegan.live.stats;
 		return {Running: s.running, Frames: s.frames, Fps: s.fps, Width: s.width, Height: s.height, Workers: s.workers}; })()`)
 }
 
 // waitFrames waits until the live mode has translated at least n frames.
-func waitFrames(t *testing.T, b *browser, n int) liveStats {
+func waitFrames(t testing.TB, b *browser, n int) liveStats {
 	t.Helper()
 	deadline := time.Now().Add(time.Minute)
 	for {

@@ -26,7 +26,8 @@ import (
 // ortModels are the generators bench/ort_web/prepare.sh writes, as NAME.onnx
 // (for ONNX Runtime Web) and NAME.cgw (ours) from the same NAME.pth.
 var ortModels = []struct{ name, label string }{
-	{"ngf16_b6", "ngf 16, 6 blocks (shipped default's architecture)"},
+	{"ngf16_b6", "ngf 16, 6 blocks (the 2026-11-26 models' architecture)"},
+	{"ngf32_b9", "ngf 32, 9 blocks (the architecture `make models` trains)"},
 	{"ngf64_b9", "ngf 64, 9 blocks"},
 }
 
