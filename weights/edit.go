@@ -9,7 +9,6 @@ import (
 	"slices"
 
 	"github.com/cyclegan-go/cyclegan/weights/atomicfile"
-	"github.com/cyclegan-go/cyclegan/weights/internal/zstd"
 )
 
 // EditMeta reads one weight file from r, lets edit change its metadata and
@@ -50,7 +49,12 @@ func EditMeta(r io.Reader, w io.Writer, edit func(*Meta) error) error {
 
 	// The tensors follow the old metadata in the decompressed body.
 	body := data[headerLen : len(data)-checksumLen]
-	raw, err := io.ReadAll(zstd.NewReader(bytes.NewReader(body)))
+	zr, done, err := newDecompressor(bytes.NewReader(body))
+	if err != nil {
+		return err
+	}
+	defer done()
+	raw, err := io.ReadAll(zr)
 	if err != nil {
 		return fmt.Errorf("%w: compressed stream: %v", ErrMalformed, err)
 	}

@@ -11,8 +11,6 @@ import (
 	"os"
 	"slices"
 	"strings"
-
-	"github.com/cyclegan-go/cyclegan/weights/internal/zstd"
 )
 
 // Decoder reads weight files. The zero value is ready to use.
@@ -126,7 +124,11 @@ func badMagic(head []byte) error {
 // decodeBody decompresses and parses the body. Its errors are provisional:
 // Decode replaces them by ErrTruncated or ErrChecksum when the transport was at fault.
 func decodeBody(r io.Reader) (*File, error) {
-	zr := zstd.NewReader(r) // keeps at most an 8 MB window, as maxZstdWindow
+	zr, done, err := newDecompressor(r)
+	if err != nil {
+		return nil, fmt.Errorf("%w: compressed stream: %v", ErrMalformed, err)
+	}
+	defer done()
 	p := &bodyParser{r: zr}
 	f, err := p.parse()
 	if err != nil {
