@@ -17,15 +17,15 @@ import (
 )
 
 // BenchmarkTranslateFolder is `cyclegan translate` on a folder of 256×256
-// photos (decode, translate, encode, write) with an ngf 64 / 9-block and the
-// shipped ngf 16 / 6-block architecture: the generator is loaded and frozen
+// photos (decode, translate, encode, write) with ngf 64 / 9-block, ngf 32 / 9-block and
+// ngf 16 / 6-block generators: the generator is loaded and frozen
 // once per run, and decoding and encoding overlap the forward pass, so the
 // time per photo is close to BenchmarkGeneratorForward's (nn). Reported as
 // ms/photo.
 //
 //	go test -run '^$' -bench TranslateFolder -benchtime 2x ./trainer
 func BenchmarkTranslateFolder(b *testing.B) {
-	const photos, size = 4, 256
+	const photos, size = 4, 256 // scripts/bench.sh compares with ORT's (session + 4 runs) / 4
 	dir := b.TempDir()
 	for i := range photos {
 		fh, err := os.Create(filepath.Join(dir, "in", fmt.Sprintf("p%d.png", i)))
@@ -44,6 +44,7 @@ func BenchmarkTranslateFolder(b *testing.B) {
 		cfg  nn.GeneratorConfig
 	}{
 		{"ngf64-b9", nn.GeneratorConfig{InputNC: 3, OutputNC: 3, NGF: 64, NBlocks: 9}},
+		{"ngf32-b9", nn.GeneratorConfig{InputNC: 3, OutputNC: 3, NGF: 32, NBlocks: 9}},
 		{"ngf16-b6", nn.GeneratorConfig{InputNC: 3, OutputNC: 3, NGF: 16, NBlocks: 6}},
 	} {
 		for _, threads := range []int{1, 2} {
