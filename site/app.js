@@ -110,13 +110,19 @@
   }
 
   // ---- models -------------------------------------------------------------
+  const LIVE_SUFFIX = '-live';
   // Each entry: {name, directions, file?, url?, bytes?, sha256?, source, loaded: Promise|null}
   const models = [];
   const publicModels = []; // what window.cyclegan.models exposes
 
+  // publish adds entry to the catalogue and, unless it is a live companion
+  // (NAME-live beside NAME on the site: the smaller model live.js runs for
+  // NAME), to the model list.
   function publish(entry) {
     models.push(entry);
-    publicModels.push({ name: entry.name, directions: entry.directions.slice(), bytes: entry.bytes || 0, source: entry.source });
+    publicModels.push({ name: entry.name, directions: entry.directions.slice(), bytes: entry.bytes || 0, source: entry.source,
+      liveFor: entry.liveFor || '' });
+    if (entry.liveFor) return;
     const opt = document.createElement('option');
     opt.value = entry.name;
     opt.textContent = entry.name;
@@ -198,10 +204,13 @@
     } catch (e) {
       showError('Could not read the list of models: ' + e.message);
     }
-    for (const m of list) {
-      if (!m || typeof m.name !== 'string' || typeof m.file !== 'string') continue;
+    const valid = list.filter((m) => m && typeof m.name === 'string' && typeof m.file === 'string');
+    const names = new Set(valid.map((m) => m.name));
+    for (const m of valid) {
+      const base = m.name.endsWith(LIVE_SUFFIX) ? m.name.slice(0, -LIVE_SUFFIX.length) : '';
       publish({ name: m.name, directions: Array.isArray(m.directions) ? m.directions.slice() : [], labels: m.labels || null,
-        url: m.file, label: m.file, bytes: m.bytes || 0, sha256: m.sha256 || '', source: 'site', loaded: null });
+        url: m.file, label: m.file, bytes: m.bytes || 0, sha256: m.sha256 || '', source: 'site', loaded: null,
+        liveFor: base && names.has(base) ? base : '' });
     }
   }
 

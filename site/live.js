@@ -20,9 +20,9 @@
     detail: $('detail'),
   };
   // stats is window.cyclegan.live.stats: whether it runs, the frames
-  // translated, frames/s over the last second, the frame size and how many
-  // workers a frame uses.
-  const stats = { running: false, frames: 0, fps: 0, width: 0, height: 0, workers: 0 };
+  // translated, frames/s over the last second, the frame size, how many
+  // workers a frame uses and the model that translates them.
+  const stats = { running: false, frames: 0, fps: 0, width: 0, height: 0, workers: 0, model: '' };
   let run = null; // {stream, video, stopped, single, side, times}
   const streams = []; // every camera stream opened, for tracks()
 
@@ -45,8 +45,16 @@
     return ctx.getImageData(0, 0, w, h);
   }
 
+  // liveModel is the model the frames go through: the chosen one, or its
+  // live companion NAME-live when the site has one (a smaller model for
+  // the camera, app.js).
+  function liveModel() {
+    const companion = window.cyclegan.models.find((m) => m.liveFor && m.liveFor === ui.model.value);
+    return companion ? companion.name : ui.model.value;
+  }
+
   function translate(img, single) {
-    return window.cyclegan.translate(img, { model: ui.model.value, direction: ui.direction.value, scale: ui.detail.value, single });
+    return window.cyclegan.translate(img, { model: stats.model, direction: ui.direction.value, scale: ui.detail.value, single });
   }
 
   // timeFrame is the time of one translation of a frame at side, in ms.
@@ -103,7 +111,7 @@
     const side = opts && opts.side;
     const r = { stopped: false, times: [], fixedSide: side > 0 ? Math.max(8, Math.min(MAX_SIDE, Math.round(side))) : 0 };
     run = r;
-    Object.assign(stats, { running: false, frames: 0, fps: 0, width: 0, height: 0, workers: 0 });
+    Object.assign(stats, { running: false, frames: 0, fps: 0, width: 0, height: 0, workers: 0, model: liveModel() });
     ui.view.hidden = false;
     ui.start.disabled = true;
     ui.status.textContent = 'Starting the camera…';
@@ -152,7 +160,8 @@
       while (r.times[0] < now - 1000) r.times.shift();
       stats.fps = r.times.length;
       ui.status.textContent = `${stats.fps} frames/s at ${w}×${h}` +
-        (stats.workers > 1 ? ` on ${stats.workers} workers` : ' on one worker');
+        (stats.workers > 1 ? ` on ${stats.workers} workers` : ' on one worker') +
+        (stats.model !== ui.model.value ? ` with ${stats.model}, the smaller model made for the live camera` : '');
     }
   }
 

@@ -1,9 +1,14 @@
 package browsertest
 
 import (
+	"fmt"
+	"path/filepath"
 	"strings"
 	"testing"
 	"time"
+
+	"github.com/cyclegan-go/cyclegan/site"
+	"github.com/cyclegan-go/cyclegan/weights"
 )
 
 // fakeCamera are the flags that give Chromium a synthetic camera (a moving
@@ -16,12 +21,13 @@ type liveStats struct {
 	Frames, Fps   int
 	Width, Height int
 	Workers       int
+	Model         string
 }
 
 func readLive(t testing.TB, b *browser) liveStats {
 	t.Helper()
 	return eval[liveStats](t, b, `(() => { const s = window.cyclegan.live.stats;
-		return {Running: s.running, Frames: s.frames, Fps: s.fps, Width: s.width, Height: s.height, Workers: s.workers}; })()`)
+		return {Running: s.running, Frames: s.frames, Fps: s.fps, Width: s.width, Height: s.height, Workers: s.workers, Model: s.model}; })()`)
 }
 
 // waitFrames waits until the live mode has translated at least n frames.
@@ -75,8 +81,9 @@ func TestLiveCamera(t *testing.T) {
 	requests := `performance.getEntriesByType('resource').map((e) => e.name).join(' ')`
 	before := eval[string](t, b, requests)
 	later := waitFrames(t, b, first.Frames+3)
-	if !later.Running || later.Fps < 1 || max(later.Width, later.Height) < 128 {
-		t.Errorf("live stats %+v: want running, frames/s ≥ 1, a long side of at least 128", later)
+	chosen := eval[string](t, b, `document.getElementById('model').value`)
+	if !later.Running || later.Fps < 1 || max(later.Width, later.Height) < 128 || later.Model != chosen {
+		t.Errorf("live stats %+v: want running, frames/s ≥ 1, a long side of at least 128, the chosen model %q", later, chosen)
 	}
 	t.Logf("live: %+v", later)
 	// The translation is a picture, not the camera frame: compare the two
@@ -115,4 +122,36 @@ func TestLiveCamera(t *testing.T) {
 	eval[bool](t, b, `(Object.defineProperty(document, 'visibilityState', {value: 'hidden', configurable: true}),
 		document.dispatchEvent(new Event('visibilitychange')), true)`)
 	waitStopped(t, b, "page hidden")
+}
+
+// TestLiveCompanionModel: a site model NAME-live beside NAME is not offered
+// in the model list; the live camera translates NAME's frames with it and
+// says so; NAME itself still translates photos.
+func TestLiveCompanionModel(t *testing.T) {
+	models := t.TempDir()
+	for name, ngf := range map[string]int{"m": 8, "m-live": 4, "other": 4} {
+		if err := weights.WriteFile(filepath.Join(models, name+".cgw"), site.TinyModel(name, ngf, 1, 3, "G_A", "G_B")); err != nil {
+			t.Fatal(err)
+		}
+	}
+	dir := filepath.Join(t.TempDir(), "dist")
+	if err := site.Build(site.BuildOptions{Out: dir, Models: models}); err != nil {
+		t.Fatal(err)
+	}
+	b := newBrowser(t, fakeCamera...)
+	b.open(t, serve(t, dir).URL+"/?workers=1")
+	if opts := eval[string](t, b, `[...document.getElementById('model').options].map((o) => o.value).sort().join(' ')`); opts != "m other" {
+		t.Errorf("model list %q, want \"m other\" (m-live is m's live companion)", opts)
+	}
+	for _, c := range []struct{ chosen, want string }{{"m", "m-live"}, {"other", "other"}} {
+		eval[any](t, b, fmt.Sprintf(`(document.getElementById('model').value = %q, document.getElementById('model').dispatchEvent(new Event('change')), true)`, c.chosen))
+		eval[any](t, b, `(window.cyclegan.live.start({side: 64}), true)`)
+		s := waitFrames(t, b, 2)
+		status := eval[string](t, b, `document.getElementById('live-status').textContent`)
+		if s.Model != c.want || (c.want != c.chosen) != strings.Contains(status, "smaller model made for the live camera") {
+			t.Errorf("live with %s chosen: model %q, status %q; want %s, and the status to name a companion only when one is used", c.chosen, s.Model, status, c.want)
+		}
+		eval[any](t, b, `(window.cyclegan.live.stop(), true)`)
+		waitStopped(t, b, "Stop")
+	}
 }
