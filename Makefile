@@ -9,7 +9,7 @@ GO      ?= go
 GOROOT  := $(shell GOTOOLCHAIN=$(GOTOOLCHAIN) $(GO) env GOROOT)
 WASMEXEC := $(GOROOT)/lib/wasm/go_js_wasm_exec
 
-.PHONY: all build test test-deps test-native test-purego test-wasm test-race test-fuzz bench wasm site demo zoo models classifier gallery pictures bench-ort-web clean
+.PHONY: all build test test-deps test-native test-purego test-wasm test-race test-fuzz bench wasm site demo zoo models classifier evaluate gallery pictures bench-ort-web clean
 
 all: build
 
@@ -95,6 +95,12 @@ bench-ort-web:
 classifier: build
 	@test -d "$(DATA)" || { echo "make classifier: the weather photos are not in $(DATA) (set DATA=...)"; exit 2; }
 	GOMAXPROCS=1 bin/cyclegan classifier train --data $(DATA) --holdout models/holdout -o models/classifier/weather.cgc
+
+## evaluate: the measures of docs/MODELS.md for the shipped models on the held-out photos (SWD ratio,
+## the classifier's share against a colour transfer, cycle error) at SIZES="256 512", SCALE=model|full;
+## outputs in .cache/eval (needs $(DATA); about 10 minutes on one core)
+evaluate: build
+	DATA=$(DATA) $(if $(SIZES),SIZES="$(SIZES)") $(if $(SCALE),SCALE=$(SCALE)) scripts/evaluate.sh
 
 ## gallery: before/after sheets of the held-out weather photos through the shipped models, in
 ## gallery/ (needs $(DATA); the sheets show dataset photos: never commit them, .gitignore has gallery/)
