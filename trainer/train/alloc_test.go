@@ -1,7 +1,9 @@
 package train
 
 import (
+	"bytes"
 	"math/rand/v2"
+	"os"
 	"runtime"
 	"testing"
 )
@@ -69,4 +71,46 @@ func smallBytes(s0, s1 *runtime.MemStats) float64 {
 		b += float64(s1.BySize[i].Mallocs-s0.BySize[i].Mallocs) * float64(s1.BySize[i].Size)
 	}
 	return b
+}
+
+// TestSaveAllocatesLittle checks that writing a checkpoint does not hold a
+// copy of it in memory: the file is encoded from the model's own arrays as
+// it is written. Before, Save copied the state (the weights, Adam's moments
+// and the image pools) and assembled the whole file before writing it,
+// twice the file's size, which made the checkpoints the peak of a training
+// run's memory (571 MB against 409 MB without, ngf 16, ndf 64, 128²).
+func TestSaveAllocatesLittle(t *testing.T) {
+	root := t.TempDir()
+	o := tinyOptions(t, root)
+	o.NDF = 64 // a file of 15 MB
+	r, err := Setup(o, &bytes.Buffer{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	var s0, s1 runtime.MemStats
+	runtime.ReadMemStats(&s0)
+	if err := r.Save(quiet()); err != nil {
+		t.Fatal(err)
+	}
+	runtime.ReadMemStats(&s1)
+	p := r.Ckpt.Paths()
+	if len(p) != 1 {
+		t.Fatalf("checkpoints %v, want one", p)
+	}
+	fi, err := os.Stat(p[0])
+	if err != nil {
+		t.Fatal(err)
+	}
+	alloc := s1.TotalAlloc - s0.TotalAlloc
+	t.Logf("a checkpoint of %d KB allocated %d KB", fi.Size()>>10, alloc>>10)
+	if alloc > 1<<20 {
+		t.Errorf("writing a checkpoint of %d KB allocated %d KB, want at most 1 MB", fi.Size()>>10, alloc>>10)
+	}
+	st, _, err := r.Ckpt.Latest(nil)
+	if err != nil {
+		t.Fatal(err)
+	}
+	if !bytes.Equal(st.Encode(), r.State().Encode()) {
+		t.Error("the checkpoint written does not hold the run's state")
+	}
 }

@@ -7,6 +7,7 @@ import (
 	"encoding/json"
 	"errors"
 	"fmt"
+	"io"
 	"math"
 	"os"
 	"path/filepath"
@@ -80,9 +81,17 @@ type adamInfo struct {
 
 // Encode serialises s into the checkpoint format.
 func (s *State) Encode() []byte {
+	var b bytes.Buffer
+	b.Grow(int(s.encodedSize()))
+	s.WriteTo(&b) // a bytes.Buffer does not fail
+	return b.Bytes()
+}
+
+// layout returns the file's JSON header and the float arrays that follow
+// it, in file order.
+func (s *State) layout() (header []byte, arrays [][]float32) {
 	h := ckptHeader{Options: s.Options, Epoch: s.Epoch, Iter: s.Iter, TotalIters: s.TotalIters, Steps: s.Steps, RNG: s.RNG,
 		Nets: map[string][]arrayInfo{}, AdamG: adamInfo{Step: s.AdamG.Step}, AdamD: adamInfo{Step: s.AdamD.Step}}
-	var arrays [][]float32
 	for _, name := range NetNames {
 		for _, a := range s.Nets[name] {
 			h.Nets[name] = append(h.Nets[name], arrayInfo{a.Key, a.Shape})
@@ -114,21 +123,7 @@ func (s *State) Encode() []byte {
 	if err != nil {
 		panic(err) // plain data; cannot fail
 	}
-	n := 0
-	for _, a := range arrays {
-		n += 4 * len(a)
-	}
-	buf := make([]byte, 0, len(ckptMagic)+8+len(hj)+n+sha256.Size)
-	buf = append(buf, ckptMagic...)
-	buf = binary.LittleEndian.AppendUint64(buf, uint64(len(hj)))
-	buf = append(buf, hj...)
-	for _, a := range arrays {
-		for _, v := range a {
-			buf = binary.LittleEndian.AppendUint32(buf, math.Float32bits(v))
-		}
-	}
-	sum := sha256.Sum256(buf)
-	return append(buf, sum[:]...)
+	return hj, arrays
 }
 
 // DecodeState parses and verifies a checkpoint's bytes.
@@ -220,28 +215,26 @@ func DecodeState(b []byte) (*State, error) {
 // complete file or the new complete file (weights/atomicfile: a temporary
 // file in the same folder, fsync, rename over path, fsync of the folder).
 func WriteFileAtomic(path string, b []byte) error {
-	return writeFileAtomic(path, b, nil)
+	return writeAtomic(path, int64(len(b)), func(w io.Writer) error {
+		_, err := w.Write(b)
+		return err
+	}, nil)
 }
 
-// writeFileAtomic is WriteFileAtomic that calls midway, if not nil, when
-// half of b is in the temporary file.
-func writeFileAtomic(path string, b []byte, midway func()) error {
+// writeAtomic is WriteFileAtomic for the size bytes that write writes; it
+// calls midway, if not nil, when half of them are in the temporary file.
+func writeAtomic(path string, size int64, write func(io.Writer) error, midway func()) error {
 	return atomicfile.Write(path, ".*.tmp", func(f *os.File) error {
 		if failWrites != nil {
 			if err := failWrites(); err != nil {
 				return err
 			}
 		}
+		var w io.Writer = f
 		if midway != nil {
-			half := len(b) / 2
-			if _, err := f.Write(b[:half]); err != nil {
-				return err
-			}
-			midway()
-			b = b[half:]
+			w = &midwayWriter{w: f, at: size / 2, fn: midway}
 		}
-		_, err := f.Write(b)
-		return err
+		return write(w)
 	})
 }
 
@@ -297,7 +290,11 @@ func (c *Checkpoints) Save(s *State) (string, error) {
 		return "", fmt.Errorf("saving checkpoint: %v", err)
 	}
 	p := c.path(s.Steps)
-	if err := writeFileAtomic(p, s.Encode(), func() { stopHere("writing") }); err != nil {
+	write := func(w io.Writer) error {
+		_, err := s.WriteTo(w)
+		return err
+	}
+	if err := writeAtomic(p, s.encodedSize(), write, func() { stopHere("writing") }); err != nil {
 		return "", fmt.Errorf("saving checkpoint %s: %v", p, err)
 	}
 	steps, err := c.List()

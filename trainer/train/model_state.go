@@ -7,24 +7,36 @@ import (
 
 // State captures the model's full training state (copies).
 func (m *Model) State() (nets map[string][]NamedArray, g, d AdamState, poolA, poolB [][]float32) {
+	return m.state(true)
+}
+
+// state is State; without clone its arrays are the model's own, valid
+// until the next step changes them (enough to write a checkpoint).
+func (m *Model) state(clone bool) (nets map[string][]NamedArray, g, d AdamState, poolA, poolB [][]float32) {
+	keep := func(a []float32) []float32 {
+		if clone {
+			return append([]float32(nil), a...)
+		}
+		return a
+	}
 	nets = map[string][]NamedArray{}
 	for i, name := range NetNames {
 		for _, p := range m.nets()[i] {
-			nets[name] = append(nets[name], NamedArray{Key: p.Key, Shape: append([]int(nil), p.Param.Value.Shape...), Data: append([]float32(nil), p.Param.Value.Data...)})
+			nets[name] = append(nets[name], NamedArray{Key: p.Key, Shape: append([]int(nil), p.Param.Value.Shape...), Data: keep(p.Param.Value.Data)})
 		}
 	}
 	cp := func(a *Adam) AdamState {
 		s := AdamState{Step: a.Step}
 		for i := range a.M {
-			s.M = append(s.M, append([]float32(nil), a.M[i]...))
-			s.V = append(s.V, append([]float32(nil), a.V[i]...))
+			s.M = append(s.M, keep(a.M[i]))
+			s.V = append(s.V, keep(a.V[i]))
 		}
 		return s
 	}
 	cpPool := func(p *ImagePool) [][]float32 {
 		var out [][]float32
 		for _, im := range p.Images {
-			out = append(out, append([]float32(nil), im...))
+			out = append(out, keep(im))
 		}
 		return out
 	}

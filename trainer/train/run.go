@@ -138,15 +138,18 @@ func (r *Run) TotalSteps() int {
 }
 
 // State snapshots the run for a checkpoint.
-func (r *Run) State() *State {
-	nets, g, d, pa, pb := r.Model.State()
+func (r *Run) State() *State { return r.state(true) }
+
+// state is State; without clone its arrays are the model's own (Model.state).
+func (r *Run) state(clone bool) *State {
+	nets, g, d, pa, pb := r.Model.state(clone)
 	return &State{Options: r.Opt, Epoch: r.Epoch, Iter: r.Iter, TotalIters: r.Total, Steps: r.Steps,
 		RNG: marshalPCG(r.pcg), Nets: nets, AdamG: g, AdamD: d, PoolA: pa, PoolB: pb}
 }
 
 // Save writes a checkpoint of the current state.
 func (r *Run) Save(h Hooks) error {
-	p, err := r.Ckpt.Save(r.State())
+	p, err := r.Ckpt.Save(r.state(false)) // written before the next step changes the model
 	if err != nil {
 		return err
 	}

@@ -74,59 +74,37 @@ func (m *Model) Step(realA, realB *nn.Tensor, lr float64, rng *rand.Rand) (Losse
 	// G_B and D_B on the other), so they run side by side on two cores; each
 	// parameter's gradient receives its terms in the same order as in a
 	// sequential run, and the image pools draw from rng in the official order.
-	// forward()
+	//
+	// The passes run in the order that keeps the fewest of them in memory at
+	// once: a generator pass keeps its activations until its backward, and
+	// the official order (the four passes of forward(), then the identity
+	// passes of backward_G) holds five at once (six on two cores). Here each
+	// loss's backward follows its forward, and only the fakes' passes wait
+	// for the discriminators' gradients: at most three passes are held on
+	// one core, four on two. The values are the same bit for bit: every
+	// forward pass sees the weights of before the step, and each generator's
+	// gradient receives its terms in the same order (identity, cycle, then
+	// through the fake).
 	var fakeB, recA, fakeA, recB *nn.Tensor
-	var tFakeB, tRecA, tFakeA, tRecB *nn.Tape
-	both(func() { fakeB, tFakeB = m.GA.ForwardTrain(realA) }, func() { fakeA, tFakeA = m.GB.ForwardTrain(realB) })
-	both(func() { recA, tRecA = m.GB.ForwardTrain(fakeB) }, func() { recB, tRecB = m.GA.ForwardTrain(fakeA) })
-
-	// backward_G(); gradients of D are not kept (requires_grad False).
+	var tFakeB, tFakeA *nn.Tape
 	m.OptG.ZeroGrad()
 	lA, lB, lIdt := float32(m.LambdaA), float32(m.LambdaB), float32(m.LambdaIdt)
-	// dL/dfake_B = D_A's input gradient + G_B's (through rec_A); likewise fake_A.
+	if m.LambdaIdt > 0 {
+		// idt_A = G_A(real_B), idt_B = G_B(real_A); the real images need no gradient.
+		both(func() { L.IdtA = identityStep(m.GA, realB, lB*lIdt) }, func() { L.IdtB = identityStep(m.GB, realA, lA*lIdt) })
+	}
+	// forward(): fake_B = G_A(real_A), fake_A = G_B(real_B), kept for the end.
+	both(func() { fakeB, tFakeB = m.GA.ForwardTrain(realA) }, func() { fakeA, tFakeA = m.GB.ForwardTrain(realB) })
+	// rec_A = G_B(fake_B) and rec_B = G_A(fake_A) with their cycle losses'
+	// backward: dL/dfake_B = D_A's input gradient (below) + G_B's (through
+	// rec_A); likewise fake_A.
 	var dPredA, dRecA, dPredB, dRecB *nn.Tensor
-	// D_A(fake_B) and D_B(fake_A) are kept for the discriminators' step,
-	// which sees the same fakes (from the image pools) more often than not.
+	both(func() { recA, L.CycleA, dRecA = cycleStep(m.GB, fakeB, realA, lA) }, func() { recB, L.CycleB, dRecB = cycleStep(m.GA, fakeA, realB, lB) })
+	// D_A(fake_B) and D_B(fake_A), with D frozen (no D gradients), are kept
+	// for the discriminators' step, which sees the same fakes (from the
+	// image pools) more often than not.
 	var seenA, seenB recordedD
-	both(func() {
-		if m.LambdaIdt > 0 {
-			idtA, tIdtA := m.GA.ForwardTrain(realB)
-			g := nn.PooledTensor(idtA.Shape...)
-			L.IdtA = l1Loss(idtA.Data, realB.Data, lB*lIdt, g.Data) * float64(lB*lIdt)
-			m.GA.BackwardParams(tIdtA, g) // real_B needs no gradient
-			tIdtA.Release()
-			nn.Recycle(g, idtA)
-		}
-		predA, tPredA := m.DA.ForwardTrain(fakeB)
-		g := nn.NewTensor(predA.Shape...)
-		L.GA = mseLoss(predA.Data, 1, 1, g.Data)
-		dPredA = m.DA.BackwardInput(tPredA, g) // D frozen: no D gradients
-		seenA = recordedD{input: fakeB, pred: predA, tape: tPredA}
-		g = nn.PooledTensor(recB.Shape...)
-		L.CycleB = l1Loss(recB.Data, realB.Data, lB, g.Data) * float64(lB)
-		dRecB = m.GA.Backward(tRecB, g)
-		tRecB.Release()
-		nn.Recycle(g)
-	}, func() {
-		if m.LambdaIdt > 0 {
-			idtB, tIdtB := m.GB.ForwardTrain(realA)
-			g := nn.PooledTensor(idtB.Shape...)
-			L.IdtB = l1Loss(idtB.Data, realA.Data, lA*lIdt, g.Data) * float64(lA*lIdt)
-			m.GB.BackwardParams(tIdtB, g)
-			tIdtB.Release()
-			nn.Recycle(g, idtB)
-		}
-		predB, tPredB := m.DB.ForwardTrain(fakeA)
-		g := nn.NewTensor(predB.Shape...)
-		L.GB = mseLoss(predB.Data, 1, 1, g.Data)
-		dPredB = m.DB.BackwardInput(tPredB, g)
-		seenB = recordedD{input: fakeA, pred: predB, tape: tPredB}
-		g = nn.PooledTensor(recA.Shape...)
-		L.CycleA = l1Loss(recA.Data, realA.Data, lA, g.Data) * float64(lA)
-		dRecA = m.GB.Backward(tRecA, g)
-		tRecA.Release()
-		nn.Recycle(g)
-	})
+	both(func() { L.GA, dPredA, seenA = ganStep(m.DA, fakeB) }, func() { L.GB, dPredB, seenB = ganStep(m.DB, fakeA) })
 	dFakeB := nn.PooledTensor(fakeB.Shape...)
 	addInto(dFakeB.Data, dPredA.Data)
 	addInto(dFakeB.Data, dRecA.Data)
@@ -164,6 +142,43 @@ func (m *Model) Step(realA, realB *nn.Tensor, lr float64, rng *rand.Rand) (Losse
 	m.OptD.Update(lr)
 	m.generated = [4]*nn.Tensor{fakeB, recA, fakeA, recB}
 	return L, &Visuals{RealA: realA, FakeB: fakeB, RecA: recA, RealB: realB, FakeA: fakeA, RecB: recB}, nil
+}
+
+// identityStep is an identity term of backward_G: idt = g(real) (the image of
+// g's target domain), loss L1(idt, real)·w, whose gradient g's parameters
+// receive. It returns the loss.
+func identityStep(g *nn.Generator, real *nn.Tensor, w float32) float64 {
+	idt, t := g.ForwardTrain(real)
+	d := nn.PooledTensor(idt.Shape...)
+	loss := l1Loss(idt.Data, real.Data, w, d.Data) * float64(w)
+	g.BackwardParams(t, d) // the real image needs no gradient
+	t.Release()
+	nn.Recycle(d, idt)
+	return loss
+}
+
+// cycleStep is a cycle term of backward_G: rec = g(fake), loss
+// L1(rec, real)·w, whose gradient g's parameters receive. It returns rec,
+// the loss and the gradient of the loss with respect to fake.
+func cycleStep(g *nn.Generator, fake, real *nn.Tensor, w float32) (rec *nn.Tensor, loss float64, dFake *nn.Tensor) {
+	rec, t := g.ForwardTrain(fake)
+	d := nn.PooledTensor(rec.Shape...)
+	loss = l1Loss(rec.Data, real.Data, w, d.Data) * float64(w)
+	dFake = g.Backward(t, d)
+	t.Release()
+	nn.Recycle(d)
+	return rec, loss, dFake
+}
+
+// ganStep is a GAN term of backward_G with d frozen: pred = d(fake), loss
+// MSE(pred, 1). It returns the loss, its gradient with respect to fake and
+// the pass of d, kept for the discriminators' step.
+func ganStep(d *nn.Discriminator, fake *nn.Tensor) (loss float64, dFake *nn.Tensor, seen recordedD) {
+	pred, t := d.ForwardTrain(fake)
+	g := nn.NewTensor(pred.Shape...)
+	loss = mseLoss(pred.Data, 1, 1, g.Data)
+	dFake = d.BackwardInput(t, g) // D frozen: no D gradients
+	return loss, dFake, recordedD{input: fake, pred: pred, tape: t}
 }
 
 // pinG and pinD pin (or unpin) the generators' weights and the
