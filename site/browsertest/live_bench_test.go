@@ -2,8 +2,11 @@ package browsertest
 
 import (
 	"fmt"
+	"path/filepath"
 	"testing"
 	"time"
+
+	"github.com/cyclegan-go/cyclegan/site"
 )
 
 // squareCamera makes the page's getUserMedia ask Chromium's fake camera for
@@ -25,7 +28,15 @@ const squareCamera = `(() => {
 //	go test -run '^$' -bench Live -benchtime 1x ./site/browsertest
 func BenchmarkLive(b *testing.B) {
 	const side, liveSeconds = 256, 6
-	srv := serve(b, builtSite(b))
+	root, err := site.ModuleRoot()
+	if err != nil {
+		b.Fatal(err)
+	}
+	dir := filepath.Join(b.TempDir(), "dist")
+	if err := site.Build(site.BuildOptions{Out: dir, Models: filepath.Join(root, "models")}); err != nil {
+		b.Fatal(err)
+	}
+	srv := serve(b, dir)
 	for _, workers := range []string{"default", "1"} {
 		for _, detail := range []string{"model", "full"} {
 			b.Run(fmt.Sprintf("%d/workers-%s/%s", side, workers, detail), func(b *testing.B) {
@@ -48,8 +59,11 @@ func BenchmarkLive(b *testing.B) {
 					fps += float64(s.Frames-first.Frames) / time.Since(t0).Seconds()
 					eval[any](b, br, `(window.cyclegan.live.stop(), true)`)
 				}
-				if s.Width != side || s.Height != side {
-					b.Fatalf("live frames of %d×%d, want %d×%d", s.Width, s.Height, side, side)
+				if s.Width != side || s.Height != side || s.Model != "sunny-sunset" {
+					b.Fatalf("live frames of %d×%d by %q, want %d×%d by the default model sunny-sunset", s.Width, s.Height, s.Model, side, side)
+				}
+				if got := eval[string](b, br, `document.getElementById('detail').value`); got != detail {
+					b.Fatalf("Detail is %q, want %q", got, detail)
 				}
 				b.ReportMetric(fps/float64(b.N), "frames/s")
 				b.ReportMetric(float64(s.Workers), "workers")
