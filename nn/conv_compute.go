@@ -78,9 +78,10 @@ func (c *convCache) packedMatrix(kern *gemmKernel, rows bool, m, k int, matrix f
 // It allocates and returns y (N × Cout × OH × OW).
 //
 // The unrolled matrix im2col(x[n]) is never built: the GEMM packs its B
-// panels straight from the image (im2colB), which saves the memory traffic
-// of a K×N matrix (38 MB for a 256-channel 64×64 residual convolution) and
-// keeps peak memory flat in the image size.
+// panels straight from the image (im2colB), or reads them there in place
+// (gemm_direct.go), which saves the memory traffic of a K×N matrix (38 MB
+// for a 256-channel 64×64 residual convolution) and keeps peak memory flat
+// in the image size. The bias goes in with the product (gemmPackedBias).
 func conv2dForward(x *Tensor, weight *Tensor, bias []float32, g ConvGeom, cache *convCache) *Tensor {
 	return conv2dForwardWith(activeKernel, x, weight, bias, g, cache)
 }
@@ -111,26 +112,28 @@ func conv2dForwardWith(kern *gemmKernel, x *Tensor, weight *Tensor, bias []float
 	for i := 0; i < n; i++ {
 		xi := x.Data[i*cin*h*w : (i+1)*cin*h*w]
 		out := y.Data[i*cout*npix : (i+1)*cout*npix]
-		if bias != nil {
-			for co, b := range bias[:cout] {
-				plane := out[co*npix : (co+1)*npix]
-				for j := range plane {
-					plane[j] = b
-				}
-			}
-		}
 		switch {
 		case pointwise: // im2col of a 1×1 convolution is the image itself
-			gemmPacked(kern, cout, npix, k, pa, &matrixB{b: xi, ldb: h * w}, bias == nil, out, npix)
+			gemmConv(kern, cout, npix, k, pa, &matrixB{b: xi, ldb: h * w}, bias, out, npix)
 		case g.StrideH > 1 || g.StrideW > 1:
-			stridedConvBands(kern, xi, cin, h, w, g, pa, bias == nil, out)
+			stridedConvBandsBias(kern, xi, cin, h, w, g, pa, true, bias, out)
 		default:
 			src, release := newIm2colB(xi, cin, h, w, g)
-			gemmPacked(kern, cout, npix, k, pa, src, bias == nil, out, npix)
+			gemmConv(kern, cout, npix, k, pa, src, bias, out, npix)
 			release()
 		}
 	}
 	return y
+}
+
+// gemmConv sets C = A·B, plus bias (one value per row) unless it is nil:
+// the product of a convolution's weights and its unrolled input.
+func gemmConv(kern *gemmKernel, m, n, k int, pa *packedA, src bSource, bias []float32, c []float32, ldc int) {
+	if bias == nil {
+		gemmPacked(kern, m, n, k, pa, src, true, c, ldc)
+		return
+	}
+	gemmPackedBias(kern, m, n, k, pa, src, bias, c, ldc)
 }
 
 // stridedBandFloats is the size of stridedConvBands' column chunk. Natively
@@ -153,20 +156,40 @@ func init() {
 // each band. Packing B panels straight from the image (im2colB) works out
 // the window's bounds for every panel row of nr values, which dominated
 // these layers; unrolled rows work them out once per ow values and the
-// panels are then plain vector copies.
+// panels are then plain vector copies, or read in place by a kernel that
+// can (gemm_direct.go): the band was just written and is in L2.
 func stridedConvBands(kern *gemmKernel, x []float32, cin, h, w int, g ConvGeom, pa *packedA, overwrite bool, out []float32) {
+	stridedConvBandsBias(kern, x, cin, h, w, g, pa, overwrite, nil, out)
+}
+
+// stridedConvBandsBias is stridedConvBands adding bias (one value per
+// output channel, nil: none) to the output, which it then overwrites.
+func stridedConvBandsBias(kern *gemmKernel, x []float32, cin, h, w int, g ConvGeom, pa *packedA, overwrite bool, bias []float32, out []float32) {
 	oh, ow := g.OutSize(h, w)
 	k, npix := cin*g.KH*g.KW, oh*ow
 	rows := min(oh, max(1, stridedBandFloats/(k*ow)))
 	colp := getBuf(k * rows * ow)
 	defer putBuf(colp)
 	colBuf := *colp
+	var taps []int // the row offsets p·n of a band's unrolled rows
+	tapsN := -1
 	for oy0 := 0; oy0 < oh; oy0 += rows {
 		oy1 := min(oh, oy0+rows)
 		n := (oy1 - oy0) * ow
 		col := colBuf[:k*n]
 		im2colRows(x, cin, h, w, g, oy0, oy1, col)
-		gemmPacked(kern, pa.m, n, k, pa, &matrixB{b: col, ldb: n}, overwrite, out[oy0*ow:], npix)
+		if n != tapsN { // the first band, or a narrower last one
+			taps, tapsN = taps[:0], n
+			for p := range k {
+				taps = append(taps, p*n)
+			}
+		}
+		src := &matrixB{b: col, ldb: n, taps: taps} // just unrolled: read in place
+		if bias != nil {
+			gemmPackedBias(kern, pa.m, n, k, pa, src, bias, out[oy0*ow:], npix)
+		} else {
+			gemmPacked(kern, pa.m, n, k, pa, src, overwrite, out[oy0*ow:], npix)
+		}
 	}
 }
 

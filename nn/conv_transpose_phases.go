@@ -57,15 +57,23 @@ func convTPhases(g ConvGeom) []*convTPhase {
 }
 
 // phaseBudget is the most floats forwardPhases holds besides input and
-// output (the padded input and one phase's product): 32 MB, enough for
-// ngf 16 at 1024² and ngf 64 at 512² in part; larger layers take the
-// banded col2im path, which keeps peak memory flat in the image size.
+// output (the padded input and the phases' products of a band of rows):
+// 32 MB, enough for ngf 16 at 1024² and ngf 64 at 512² in part; larger
+// layers take the banded col2im path, which keeps peak memory flat in the
+// image size.
 func phaseBudget() int { return 2 * colBudget }
 
 // forwardPhases computes y (zeroed or not: every value is written) for x
 // by phases. It reports false, having done nothing, when the output is
 // larger than the phases cover (an output_padding beyond the input) or the
 // buffers would exceed phaseBudget.
+//
+// The phases of one output row parity py run a band of their rows at a
+// time (phaseBandFloats of products), each
+// into its own product, and the band's output rows are then written once,
+// the phases' columns interleaved (interleave2 for stride 2). A phase's
+// product has exactly its nb output columns per row, so that its GEMM
+// panels lie inside one output row and are read in place (gemm_direct.go).
 func (l *ConvTranspose2d) forwardPhases(kern *gemmKernel, x, y *Tensor) bool {
 	n, cin, h, w := x.N(), x.C(), x.H(), x.W()
 	cout, oh, ow := y.C(), y.H(), y.W()
@@ -81,63 +89,113 @@ func (l *ConvTranspose2d) forwardPhases(kern *gemmKernel, x, y *Tensor) bool {
 			return false
 		}
 	}
-	if cin*hp*wp+cout*hp*wp > phaseBudget() {
+	nbMax := (ow + sw - 1) / sw // columns of the px = 0 phase, the widest
+	band := max(1, min((oh+sh-1)/sh, phaseBandFloats()/(sw*cout*nbMax)))
+	if cin*hp*wp+sw*cout*band*nbMax > phaseBudget() {
 		return false
 	}
 	xp := getScratch(cin*hp*wp, false)
 	defer putScratch(xp)
-	tmpBuf := getScratch(cout*hp*wp, false) // one phase's product (the largest)
+	tmpBuf := getScratch(sw*cout*band*nbMax, false) // a band of the products of one row parity
 	defer putScratch(tmpBuf)
 	var bias []float32
 	if l.Bias != nil {
 		bias = l.Bias.Value.Data
 	}
-	wt := l.Weight.Value.Data
-	k := l.Geom.KH * l.Geom.KW
 	for i := 0; i < n; i++ {
-		padZeros(x.Data[i*cin*h*w:(i+1)*cin*h*w], cin, h, w, 0, 0, hp, wp, xp) // zeros at the bottom and right
+		xi := x.Data[i*cin*h*w : (i+1)*cin*h*w]
+		parallelElems(cin, 0.5*float64(hp*wp), func(c0, c1 int) { // zeros at the bottom and right
+			padZeros(xi[c0*h*w:c1*h*w], c1-c0, h, w, 0, 0, hp, wp, xp[c0*hp*wp:c1*hp*wp])
+		})
 		yi := y.Data[i*cout*oh*ow : (i+1)*cout*oh*ow]
-		for _, ph := range l.phases {
-			khp, kwp := len(ph.kys), len(ph.kxs)
-			depth := cin * khp * kwp
-			ohp, owp := hp-khp+1, wp-kwp+1
-			pa, done := ph.cache.packedMatrix(kern, false, cout, depth, func() ([]float32, func()) {
-				ab := getBuf(cout * depth)
-				a := *ab
-				for co := 0; co < cout; co++ {
-					for ci := 0; ci < cin; ci++ {
-						for dy, ky := range ph.kys {
-							for dx, kx := range ph.kxs {
-								a[((co*cin+ci)*khp+dy)*kwp+dx] = wt[(ci*cout+co)*k+ky*l.Geom.KW+kx]
-							}
-						}
-					}
+		for py := 0; py < sh; py++ {
+			row := l.phases[py*sw : (py+1)*sw] // the phases px = 0, 1, … of this row parity
+			na := (oh - py + sh - 1) / sh
+			for a0 := 0; a0 < na; a0 += band {
+				a1 := min(na, a0+band)
+				var tmps [][]float32
+				for px, ph := range row {
+					nb := (ow - px + sw - 1) / sw
+					t := tmpBuf[px*cout*band*nbMax:][:cout*(a1-a0)*nb]
+					l.phaseProduct(kern, ph, xp, cin, hp, wp, a0, a1, nb, t)
+					tmps = append(tmps, t)
 				}
-				return a, func() { putBuf(ab) }
-			})
-			tmp := tmpBuf[:cout*ohp*owp]
-			src := &im2colB{x: xp, c: cin, h: hp, w: wp, g: ConvGeom{KH: khp, KW: kwp, StrideH: 1, StrideW: 1}, ow: owp}
-			gemmPacked(kern, cout, ohp*owp, depth, pa, src, true, tmp, ohp*owp)
-			done()
-			na, nb := (oh-ph.py+sh-1)/sh, (ow-ph.px+sw-1)/sw
-			parallelElems(cout, float64(na*nb), func(c0, c1 int) {
-				for co := c0; co < c1; co++ {
-					var b float32
-					if bias != nil {
-						b = bias[co]
-					}
-					plane := yi[co*oh*ow : (co+1)*oh*ow]
-					for a := 0; a < na; a++ {
-						src := tmp[(co*ohp+a)*owp : (co*ohp+a)*owp+nb]
-						dst := plane[(sh*a+ph.py)*ow+ph.px:]
-						dst = dst[:sw*(nb-1)+1]
-						for j, v := range src {
-							dst[sw*j] = v + b
-						}
-					}
-				}
-			})
+				interleavePhases(yi, tmps, bias, cout, oh, ow, sh, sw, py, a0, a1)
+			}
 		}
 	}
 	return true
+}
+
+// phaseBandFloats is the size of forwardPhases' products of one band of
+// rows: stridedBandFloats on one thread (512 KB natively: they stay in L2
+// for the interleaving), 8 times that on several, so that each product's
+// GEMM has enough columns to share (with 512 columns a product the
+// generator's upsampling ran 20–35% slower on two threads than with whole
+// planes).
+func phaseBandFloats() int {
+	if maxThreads() > 1 {
+		return 8 * stridedBandFloats
+	}
+	return stridedBandFloats
+}
+
+// phaseProduct computes the rows [a0, a1) of phase ph's product, nb columns
+// each, into t (cout × (a1−a0) × nb), from the padded input xp (cin × hp ×
+// wp).
+func (l *ConvTranspose2d) phaseProduct(kern *gemmKernel, ph *convTPhase, xp []float32, cin, hp, wp, a0, a1, nb int, t []float32) {
+	cout, wt, k := l.OutC, l.Weight.Value.Data, l.Geom.KH*l.Geom.KW
+	khp, kwp := len(ph.kys), len(ph.kxs)
+	depth := cin * khp * kwp
+	pa, done := ph.cache.packedMatrix(kern, false, cout, depth, func() ([]float32, func()) {
+		ab := getBuf(cout * depth)
+		a := *ab
+		for co := 0; co < cout; co++ {
+			for ci := 0; ci < cin; ci++ {
+				for dy, ky := range ph.kys {
+					for dx, kx := range ph.kxs {
+						a[((co*cin+ci)*khp+dy)*kwp+dx] = wt[(ci*cout+co)*k+ky*l.Geom.KW+kx]
+					}
+				}
+			}
+		}
+		return a, func() { putBuf(ab) }
+	})
+	// the band's rows start a0 rows into every plane: x starts there, and
+	// the taps (ci·hp·wp + dy·wp + dx) keep their meaning
+	src := &im2colB{x: xp[a0*wp:], c: cin, h: hp, w: wp, g: ConvGeom{KH: khp, KW: kwp, StrideH: 1, StrideW: 1}, ow: nb}
+	n := (a1 - a0) * nb
+	gemmPacked(kern, cout, n, depth, pa, src, true, t, n)
+	done()
+}
+
+// interleavePhases writes the output rows sh·a+py, a ∈ [a0, a1), of every
+// channel of yi (cout × oh × ow) from the products of their phases (tmps[px]:
+// cout × (a1−a0) × nb_px), plus the bias.
+func interleavePhases(yi []float32, tmps [][]float32, bias []float32, cout, oh, ow, sh, sw, py, a0, a1 int) {
+	rows := a1 - a0
+	parallelElems(cout, float64(rows*ow)/4, func(c0, c1 int) {
+		for co := c0; co < c1; co++ {
+			var b float32
+			if bias != nil {
+				b = bias[co]
+			}
+			for a := a0; a < a1; a++ {
+				dst := yi[(co*oh+sh*a+py)*ow:][:ow]
+				if sw == 2 {
+					nb0, nb1 := (ow+1)/2, ow/2
+					interleave2(dst, tmps[0][(co*rows+a-a0)*nb0:][:nb0], tmps[1][(co*rows+a-a0)*nb1:][:nb1], b)
+					continue
+				}
+				for px, t := range tmps {
+					nb := (ow - px + sw - 1) / sw
+					src := t[(co*rows+a-a0)*nb:][:nb]
+					d := dst[px:]
+					for j, v := range src {
+						d[sw*j] = v + b
+					}
+				}
+			}
+		}
+	})
 }

@@ -20,11 +20,18 @@ import "unsafe"
 // its channel counts and band widths. kc 192 keeps the 24 KB B panel in
 // L1 also on the AVX-512 CPUs with a 32 KB L1 (kc 256 measured the same
 // on this one's 48 KB).
+//
+// avx512Tile8x32Taps is the same tile reading its B rows in place
+// (gemm_direct.go) and adding a bias to a tile it overwrites.
 
 //go:noescape
 func avx512Tile8x32(kc int, a, b, c *float32, ldc int, acc bool)
 
-var kernelAVX512x8x32 = &gemmKernel{name: "avx512-8x32", mr: 8, nr: 32, aRep: 1, kc: 192, tile: tileAVX512x8x32}
+//go:noescape
+func avx512Tile8x32Taps(kc int, a, x *float32, taps *int, c *float32, ldc int, acc bool, bias *float32)
+
+var kernelAVX512x8x32 = &gemmKernel{name: "avx512-8x32", mr: 8, nr: 32, aRep: 1, kc: 192,
+	tile: tileAVX512x8x32, tapsTile: tapsTileAVX512x8x32}
 
 // tileAVX512x8x32 checks the slices once (kc ≥ 1, whole panels, the last C
 // row in range) so that the assembly can run without bounds checks.
@@ -33,4 +40,22 @@ func tileAVX512x8x32(kc int, a, b, c []float32, ldc int, acc bool) {
 	_ = b[32*kc-1]
 	_ = c[7*ldc+31]
 	avx512Tile8x32(kc, unsafe.SliceData(a), unsafe.SliceData(b), unsafe.SliceData(c), ldc, acc)
+}
+
+// tapsTileAVX512x8x32 is tileAVX512x8x32 with B read in place (row p at
+// x[taps[p]+off:]; taps must be increasing and not negative, off ≥ 0) and,
+// without acc, the bias of its 8 rows (nil: none) added.
+func tapsTileAVX512x8x32(kc int, a, x []float32, taps []int, off int, c []float32, ldc int, acc bool, bias []float32) {
+	_ = a[8*kc-1]
+	taps = taps[:kc]
+	_ = x[taps[kc-1]+off+31]
+	if taps[0] < 0 || off < 0 {
+		panic("nn: tapsTileAVX512x8x32: negative offset")
+	}
+	_ = c[7*ldc+31]
+	var pb *float32
+	if bias != nil {
+		pb = &bias[:8][0]
+	}
+	avx512Tile8x32Taps(kc, unsafe.SliceData(a), &x[off], unsafe.SliceData(taps), unsafe.SliceData(c), ldc, acc, pb)
 }

@@ -27,6 +27,10 @@ type gemmKernel struct {
 	// same A panel against n consecutive packed B panels, into C tiles nr
 	// floats apart (one call instead of n where calls are dear: wasm).
 	tiles func(kc int, a, b, c []float32, ldc int, acc bool, n int)
+	// tapsTile, where the kernel has it, is tile with B read in place: row
+	// p of the panel is the nr floats of x from taps[p]+off (gemm_direct.go);
+	// without acc it adds bias (mr values; nil: none) to the tile's rows.
+	tapsTile func(kc int, a, x []float32, taps []int, off int, c []float32, ldc int, acc bool, bias []float32)
 }
 
 // depth is the packed block depth for a product of depth k: the kernel's
@@ -180,6 +184,10 @@ type matrixB struct {
 	trans bool
 	b     []float32
 	ldb   int
+	// taps, if not nil, are the row offsets p·ldb of B stored k×n and just
+	// written, still in the caches: its panels may then be read in place
+	// (gemm_direct.go).
+	taps []int
 }
 
 func (s *matrixB) pack(dst []float32, nr, p0, kc, j0, nc int) {

@@ -238,3 +238,40 @@ func gatherStride2(d, src []float32) {
 		*(*uint32)(unsafe.Add(pd, 4*i)) = *(*uint32)(unsafe.Add(ps, 8*i))
 	}
 }
+
+// Lane orders of interleave2: each half of a vector spread over pairs, and
+// the even lanes.
+var (
+	pairsLo   = [8]uint32{0, 0, 1, 1, 2, 2, 3, 3}
+	pairsHi   = [8]uint32{4, 4, 5, 5, 6, 6, 7, 7}
+	evenLanes = [8]int32{1, 0, 1, 0, 1, 0, 1, 0}
+)
+
+// interleave2 sets dst[2i] = a[i]+bias and dst[2i+1] = b[i]+bias: an output
+// row of a stride-2 transposed convolution from its two column phases
+// (len(dst) = len(a)+len(b), len(a)−len(b) 0 or 1). Per 8 values of each:
+// two VPERMPS spread each over pairs of lanes, a blend takes the even
+// lanes from a and the odd ones from b.
+func interleave2(dst, a, b []float32, bias float32) {
+	n := len(b)
+	if n < 8 || !vecSIMD {
+		interleave2Go(dst, a, b, bias)
+		return
+	}
+	_ = a[n-1]
+	_ = dst[2*n-1]
+	pd, pa, pb := unsafe.Pointer(&dst[0]), unsafe.Pointer(&a[0]), unsafe.Pointer(&b[0])
+	bv := archsimd.BroadcastFloat32x8(bias)
+	lo, hi := archsimd.LoadUint32x8Array(&pairsLo), archsimd.LoadUint32x8Array(&pairsHi)
+	var zero archsimd.Int32x8
+	even := archsimd.LoadInt32x8Array(&evenLanes).Greater(zero)
+	i := 0
+	for ; i+8 <= n; i += 8 {
+		va := archsimd.LoadFloat32x8Array((*[8]float32)(unsafe.Add(pa, 4*i))).Add(bv)
+		vb := archsimd.LoadFloat32x8Array((*[8]float32)(unsafe.Add(pb, 4*i))).Add(bv)
+		va.Permute(lo).IfElse(even, vb.Permute(lo)).StoreArray((*[8]float32)(unsafe.Add(pd, 8*i)))
+		va.Permute(hi).IfElse(even, vb.Permute(hi)).StoreArray((*[8]float32)(unsafe.Add(pd, 8*i+32)))
+	}
+	archsimd.ClearAVXUpperBits()
+	interleave2Go(dst[2*i:], a[i:], b[i:], bias)
+}

@@ -21,3 +21,5 @@ func gatherRuns(dst []float32, nr, width int, x []float32, taps []int, runs []pa
 func reluGradRow(g, y []float32)          { reluGradRowGo(g, y) }
 func leakyRow(x []float32, slope float32) { leakyRowGo(x, slope) }
 func gatherStride2(d, src []float32)      { gatherStride2Go(d, src) }
+
+func interleave2(dst, a, b []float32, bias float32) { interleave2Go(dst, a, b, bias) }

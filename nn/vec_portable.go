@@ -70,3 +70,14 @@ func leakyRowGo(x []float32, slope float32) {
 
 // gatherStride2Go sets d[t] = src[2t] for every t.
 func gatherStride2Go(d, src []float32) { gatherStrided(d, src, 2) }
+
+func interleave2Go(dst, a, b []float32, bias float32) {
+	dst = dst[:len(a)+len(b)]
+	for i, v := range b {
+		dst[2*i] = a[i] + bias
+		dst[2*i+1] = v + bias
+	}
+	if len(a) > len(b) {
+		dst[2*len(b)] = a[len(b)] + bias
+	}
+}

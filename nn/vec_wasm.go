@@ -106,3 +106,6 @@ func leakyRow(x []float32, slope float32) { leakyRowGo(x, slope) }
 
 // gatherStride2 is its portable loop in wasm.
 func gatherStride2(d, src []float32) { gatherStride2Go(d, src) }
+
+// interleave2 is interleave2Go (vec_amd64.go has the vector version).
+func interleave2(dst, a, b []float32, bias float32) { interleave2Go(dst, a, b, bias) }
