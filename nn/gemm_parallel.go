@@ -30,7 +30,7 @@ func gemmPacked(kern *gemmKernel, m, n, k int, pa *packedA, src bSource, overwri
 // of the first depth block before storing them, sparing a pass over C;
 // the others get C filled with the bias first.
 func gemmPackedBias(kern *gemmKernel, m, n, k int, pa *packedA, src bSource, bias []float32, c []float32, ldc int) {
-	if kern.tapsTile == nil || kern.aOuter {
+	if !tapsKernels || kern.tapsTile == nil || kern.aOuter {
 		for i, b := range bias[:m] {
 			row := c[i*ldc : i*ldc+n]
 			for j := range row {
@@ -108,7 +108,7 @@ func gemmBlock(kern *gemmKernel, m, k int, pa *packedA, src bSource, overwrite b
 	edgeBias := (*bufp)[min(kc, k)*nr+mr*nr:]
 	// B read in place where the kernel and the source allow (gemm_direct.go)
 	var direct directB
-	if readsInPlace(kern, src, min(kc, k)) {
+	if tapsKernels && readsInPlace(kern, src, min(kc, k)) {
 		direct = src.(directB)
 	}
 	for pc := 0; pc < k; pc += kc {
@@ -122,12 +122,12 @@ func gemmBlock(kern *gemmKernel, m, k int, pa *packedA, src bSource, overwrite b
 		var x []float32
 		var taps []int
 		inPlace := false
-		if direct != nil {
+		if tapsKernels && direct != nil {
 			x, taps, inPlace = direct.rows(pc, kcb)
 		}
 		for jc := j0; jc < j1; jc += nr {
 			cols := min(nr, j1-jc)
-			if inPlace && cols == nr {
+			if tapsKernels && inPlace && cols == nr {
 				if off, ok := direct.col(jc, nr); ok {
 					for ir := r0; ir < r1; ir++ {
 						ap := pa.panel(pc, kcb, ir)
@@ -171,6 +171,9 @@ func gemmBlock(kern *gemmKernel, m, k int, pa *packedA, src bSource, overwrite b
 // readsInPlace reports whether kern reads src's B panels (of depth kc) in
 // place rather than packing them (gemm_direct.go).
 func readsInPlace(kern *gemmKernel, src bSource, kc int) bool {
+	if !tapsKernels {
+		return false
+	}
 	d, ok := src.(directB)
 	if !ok || kern.tapsTile == nil || kern.aOuter {
 		return false

@@ -16,3 +16,7 @@ var kernelTable = []kernelEntry{
 
 func hasAVX512F() bool { return cpu.X86.HasAVX512F }
 func hasAVX2FMA() bool { return cpu.X86.HasAVX2 && cpu.X86.HasFMA }
+
+// tapsKernels says whether a kernel of this table may have a tapsTile
+// (gemm_direct.go): the AVX-512 kernel has one.
+const tapsKernels = true

@@ -15,3 +15,7 @@ func portableKernel() *gemmKernel {
 	}
 	return kernelGo2x3
 }
+
+// tapsKernels says whether a kernel of this table may have a tapsTile
+// (gemm_direct.go): none here.
+const tapsKernels = false

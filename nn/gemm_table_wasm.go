@@ -10,3 +10,7 @@ var kernelTable = []kernelEntry{
 	{kernel: kernelWasmAsm4x8, verified: true}, // gemm_simd_wasm.go
 	{kernel: kernelGo3x3, verified: true},      // gemm_portable.go
 }
+
+// tapsKernels says whether a kernel of this table may have a tapsTile
+// (gemm_direct.go): none here: the code for it stays out of cyclegan.wasm.
+const tapsKernels = false
