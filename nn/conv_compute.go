@@ -116,7 +116,7 @@ func conv2dForwardWith(kern *gemmKernel, x *Tensor, weight *Tensor, bias []float
 		case pointwise: // im2col of a 1×1 convolution is the image itself
 			gemmConv(kern, cout, npix, k, pa, &matrixB{b: xi, ldb: h * w}, bias, out, npix)
 		case g.StrideH > 1 || g.StrideW > 1:
-			stridedConvBandsBias(kern, xi, cin, h, w, g, pa, true, bias, out)
+			stridedConvBands(kern, xi, cin, h, w, g, pa, bias, out)
 		default:
 			src, release := newIm2colB(xi, cin, h, w, g)
 			gemmConv(kern, cout, npix, k, pa, src, bias, out, npix)
@@ -157,14 +157,9 @@ func init() {
 // the window's bounds for every panel row of nr values, which dominated
 // these layers; unrolled rows work them out once per ow values and the
 // panels are then plain vector copies, or read in place by a kernel that
-// can (gemm_direct.go): the band was just written and is in L2.
-func stridedConvBands(kern *gemmKernel, x []float32, cin, h, w int, g ConvGeom, pa *packedA, overwrite bool, out []float32) {
-	stridedConvBandsBias(kern, x, cin, h, w, g, pa, overwrite, nil, out)
-}
-
-// stridedConvBandsBias is stridedConvBands adding bias (one value per
-// output channel, nil: none) to the output, which it then overwrites.
-func stridedConvBandsBias(kern *gemmKernel, x []float32, cin, h, w int, g ConvGeom, pa *packedA, overwrite bool, bias []float32, out []float32) {
+// can (gemm_direct.go): the band was just written and is in L2. out is
+// overwritten, plus bias (one value per output channel) unless it is nil.
+func stridedConvBands(kern *gemmKernel, x []float32, cin, h, w int, g ConvGeom, pa *packedA, bias []float32, out []float32) {
 	oh, ow := g.OutSize(h, w)
 	k, npix := cin*g.KH*g.KW, oh*ow
 	rows := min(oh, max(1, stridedBandFloats/(k*ow)))
@@ -185,11 +180,7 @@ func stridedConvBandsBias(kern *gemmKernel, x []float32, cin, h, w int, g ConvGe
 			}
 		}
 		src := &matrixB{b: col, ldb: n, taps: taps} // just unrolled: read in place
-		if bias != nil {
-			gemmPackedBias(kern, pa.m, n, k, pa, src, bias, out[oy0*ow:], npix)
-		} else {
-			gemmPacked(kern, pa.m, n, k, pa, src, overwrite, out[oy0*ow:], npix)
-		}
+		gemmConv(kern, pa.m, n, k, pa, src, bias, out[oy0*ow:], npix)
 	}
 }
 

@@ -30,7 +30,7 @@ func gemmPacked(kern *gemmKernel, m, n, k int, pa *packedA, src bSource, overwri
 // of the first depth block before storing them, sparing a pass over C;
 // the others get C filled with the bias first.
 func gemmPackedBias(kern *gemmKernel, m, n, k int, pa *packedA, src bSource, bias []float32, c []float32, ldc int) {
-	if !tapsKernels || kern.tapsTile == nil || kern.aOuter {
+	if !kern.usesTaps() {
 		for i, b := range bias[:m] {
 			row := c[i*ldc : i*ldc+n]
 			for j := range row {
@@ -108,7 +108,7 @@ func gemmBlock(kern *gemmKernel, m, k int, pa *packedA, src bSource, overwrite b
 	edgeBias := (*bufp)[min(kc, k)*nr+mr*nr:]
 	// B read in place where the kernel and the source allow (gemm_direct.go)
 	var direct directB
-	if tapsKernels && readsInPlace(kern, src, min(kc, k)) {
+	if tapsKernels && readsInPlace(kern, src, min(kc, k)) { // the constant drops this path from builds without such kernels
 		direct = src.(directB)
 	}
 	for pc := 0; pc < k; pc += kc {
@@ -168,14 +168,19 @@ func gemmBlock(kern *gemmKernel, m, k int, pa *packedA, src bSource, overwrite b
 	}
 }
 
+// usesTaps reports whether kern reads B panels in place with its tapsTile
+// where a source allows (never in a build whose kernel table has no such
+// kernel: tapsKernels keeps this code out of it).
+func (kern *gemmKernel) usesTaps() bool { return tapsKernels && kern.tapsTile != nil && !kern.aOuter }
+
 // readsInPlace reports whether kern reads src's B panels (of depth kc) in
 // place rather than packing them (gemm_direct.go).
 func readsInPlace(kern *gemmKernel, src bSource, kc int) bool {
-	if !tapsKernels {
+	if !kern.usesTaps() {
 		return false
 	}
 	d, ok := src.(directB)
-	if !ok || kern.tapsTile == nil || kern.aOuter {
+	if !ok {
 		return false
 	}
 	_, _, ok = d.rows(0, kc)
