@@ -7,9 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/cyclegan-go/cyclegan/nn"
 	"github.com/cyclegan-go/cyclegan/trainer/classify"
-	"github.com/cyclegan-go/cyclegan/weights"
 )
 
 // captureStdout runs f and returns what it printed on standard output.
@@ -45,14 +43,7 @@ func TestEvalClassifier(t *testing.T) {
 	os.WriteFile(filepath.Join(hold, "b.txt"), []byte("pa.png\npb.png\npc.png\npd.png\n"), 0o644)
 	os.WriteFile(filepath.Join(hold, "c.txt"), []byte("pa.png\n"), 0o644)
 
-	cfg := nn.GeneratorConfig{InputNC: 3, OutputNC: 3, NGF: 2, NBlocks: 1}
-	f := &weights.File{Meta: weights.Meta{Name: "test", Storage: "f32", Provenance: weights.Provenance{Source: "trained"}}}
-	f.AddGenerator("G_A", "a", "b", nn.NewResnetGenerator(cfg))
-	f.AddGenerator("G_B", "b", "a", nn.NewResnetGenerator(cfg))
-	wf := filepath.Join(dir, "m.cgw")
-	if err := weights.WriteFile(wf, f); err != nil {
-		t.Fatal(err)
-	}
+	wf := writeGreyModel(t, dir)
 	m, err := classify.New(classify.Config{Size: 32, Width: 2, Classes: []string{"c", "b", "a"}})
 	if err != nil {
 		t.Fatal(err)

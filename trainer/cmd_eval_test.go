@@ -96,13 +96,10 @@ func TestEvalSets(t *testing.T) {
 	}
 }
 
-// Generators with all-zero weights output grey (0.5): the cycle error is
-// then exactly the mean distance of the photos from 0.5.
-func TestEvalWeightsCycleError(t *testing.T) {
-	dir := t.TempDir()
-	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
-	writePhotos(t, a, 3, 1, [3]float64{0.3, 0.5, 0.7})
-	writePhotos(t, b, 3, 2, [3]float64{0.7, 0.5, 0.3})
+// writeGreyModel writes dir/m.cgw: generators G_A (a → b) and G_B of
+// all-zero weights (ngf 2, one block), which output grey (0.5).
+func writeGreyModel(t *testing.T, dir string) string {
+	t.Helper()
 	cfg := nn.GeneratorConfig{InputNC: 3, OutputNC: 3, NGF: 2, NBlocks: 1}
 	f := &weights.File{Meta: weights.Meta{Name: "test", Storage: "f32", Provenance: weights.Provenance{Source: "trained"}}}
 	f.AddGenerator("G_A", "a", "b", nn.NewResnetGenerator(cfg))
@@ -111,6 +108,17 @@ func TestEvalWeightsCycleError(t *testing.T) {
 	if err := weights.WriteFile(wf, f); err != nil {
 		t.Fatal(err)
 	}
+	return wf
+}
+
+// Generators with all-zero weights output grey (0.5): the cycle error is
+// then exactly the mean distance of the photos from 0.5.
+func TestEvalWeightsCycleError(t *testing.T) {
+	dir := t.TempDir()
+	a, b := filepath.Join(dir, "a"), filepath.Join(dir, "b")
+	writePhotos(t, a, 3, 1, [3]float64{0.3, 0.5, 0.7})
+	writePhotos(t, b, 3, 2, [3]float64{0.7, 0.5, 0.3})
+	wf := writeGreyModel(t, dir)
 	out := filepath.Join(dir, "r.json")
 	if err := runEval([]string{"-w", wf, "-a", a, "-b", b, "--size", "32", "--nhoods", "16", "--json", out}); err != nil {
 		t.Fatal(err)
